@@ -1,0 +1,60 @@
+import { type Command, InvalidArgumentError } from "commander";
+import { loadConfig } from "../../config.ts";
+import { connectDb } from "../../infra/db/client.ts";
+import { type InvariantResult, auditInvariants } from "../../services/audit/invariants.ts";
+import { waitForQuiet } from "../../services/audit/wait.ts";
+import { EXIT } from "../output.ts";
+import { requireDatabase } from "./db-guard.ts";
+
+export function formatReport(results: readonly InvariantResult[]): string {
+  const lines: string[] = [];
+  for (const r of results) {
+    const counts = Object.entries(r.counts)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(" ");
+    lines.push(`${r.ok ? "✓" : "✗"} ${r.id}. ${r.name}  (${counts})`);
+    for (const o of r.offenders) lines.push(`    - ${o}`);
+  }
+  const failed = results.filter((r) => !r.ok).length;
+  lines.push(failed === 0 ? "all invariants hold" : `${failed} invariant(s) violated`);
+  return lines.join("\n");
+}
+
+function seconds(raw: string): number {
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < 0 || n > 3600) throw new InvalidArgumentError("expected seconds in [0, 3600]");
+  return n;
+}
+
+export function registerCheckCommand(program: Command): void {
+  program
+    .command("check")
+    .description("audit the saga invariants over the databases; exit 0 only when all hold")
+    .option("--wait [seconds]", "first wait (bounded, default 60 s) for the system to go quiet", seconds)
+    .option("--json", "print the results as JSON")
+    .addHelpText(
+      "after",
+      "\nInvariants: 1 every order terminal · 2 stock conserved · 3 money (one auth, voids, auth = accepted)\n            4 restaurant capacity · 5 no event lost (outbox published, every consumer handled it)\nExit codes: 0 all hold, 4 a violation, 3 database unreachable.",
+    )
+    .action(async (opts: { wait?: number | true; json?: boolean }) => {
+      const config = loadConfig();
+      const sql = connectDb(config, { max: 2, applicationName: "saga-cli check" });
+      try {
+        await requireDatabase(sql, config);
+        if (opts.wait !== undefined) {
+          const timeoutMs = (opts.wait === true ? 60 : opts.wait) * 1000;
+          const q = await waitForQuiet(sql, timeoutMs, {
+            onProgress: (a) =>
+              opts.json ||
+              process.stderr.write(`\rwaiting for quiet: ${a.open} open, ${a.unpublished} unpublished, ${a.preparing} preparing   `),
+          });
+          if (!opts.json) process.stderr.write(`\r${q.quiet ? `quiet after ${(q.waitedMs / 1000).toFixed(1)}s` : "still busy after the wait; checking anyway"}${" ".repeat(30)}\n`);
+        }
+        const results = await auditInvariants(sql);
+        process.stdout.write(`${opts.json ? JSON.stringify({ ok: results.every((r) => r.ok), results }, null, 2) : formatReport(results)}\n`);
+        process.exitCode = results.every((r) => r.ok) ? EXIT.OK : EXIT.CHECK_FAILED;
+      } finally {
+        await sql.end({ timeout: 2 });
+      }
+    });
+}

@@ -1,0 +1,14 @@
+import { TOPICS } from "../../contracts/topics.ts";
+import { type Role, type RoleContext, startConsumer } from "../runtime.ts";
+import { createGatewayStatusHandlers } from "./status.ts";
+
+/** The gateway's consumer: moves order status from inventory, payment and restaurant events. */
+export async function startGatewayTracker(ctx: RoleContext): Promise<Role> {
+  const consumer = await startConsumer(
+    ctx,
+    "gateway",
+    [TOPICS.inventory, TOPICS.payment, TOPICS.restaurant],
+    createGatewayStatusHandlers(),
+  );
+  return { name: "gateway", stop: () => consumer.stop() };
+}
