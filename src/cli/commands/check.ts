@@ -44,11 +44,19 @@ export function registerCheckCommand(program: Command): void {
         if (opts.wait !== undefined) {
           const timeoutMs = (opts.wait === true ? 60 : opts.wait) * 1000;
           const q = await waitForQuiet(sql, timeoutMs, {
-            onProgress: (a) =>
-              opts.json ||
-              process.stderr.write(`\rwaiting for quiet: ${a.open} open, ${a.unpublished} unpublished, ${a.preparing} preparing   `),
+            onProgress: (a) => {
+              // A live line only on a terminal; logs and pipes get the outcome alone.
+              if (!opts.json && process.stderr.isTTY) {
+                process.stderr.write(`\rwaiting for quiet: ${a.open} open, ${a.unpublished} unpublished, ${a.preparing} preparing   `);
+              }
+            },
           });
-          if (!opts.json) process.stderr.write(`\r${q.quiet ? `quiet after ${(q.waitedMs / 1000).toFixed(1)}s` : "still busy after the wait; checking anyway"}${" ".repeat(30)}\n`);
+          if (!opts.json) {
+            const outcome = q.quiet
+              ? `quiet after ${(q.waitedMs / 1000).toFixed(1)}s`
+              : `still busy after ${(q.waitedMs / 1000).toFixed(0)}s (${q.last.open} open, ${q.last.unpublished} unpublished, ${q.last.preparing} preparing); checking anyway`;
+            process.stderr.write(`${process.stderr.isTTY ? "\r" : ""}${outcome}${" ".repeat(20)}\n`);
+          }
         }
         const results = await auditInvariants(sql);
         process.stdout.write(`${opts.json ? JSON.stringify({ ok: results.every((r) => r.ok), results }, null, 2) : formatReport(results)}\n`);
