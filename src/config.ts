@@ -45,8 +45,6 @@ export interface Config {
     readonly batchSize: number;
     /** Fallback poll when no NOTIFY arrives (SAGA_RELAY_POLL_MS). */
     readonly pollIntervalMs: number;
-    /** How often a standby relay tries to become leader (SAGA_RELAY_LEADER_RETRY_MS). */
-    readonly leaderRetryMs: number;
   };
   /** Consumer retry tuning. */
   readonly consumer: {
@@ -56,6 +54,11 @@ export interface Config {
     readonly backoffBaseMs: number;
     /** Retry delay cap (SAGA_CONSUMER_BACKOFF_MAX_MS). */
     readonly backoffMaxMs: number;
+    /**
+     * Kafka session timeout (SAGA_CONSUMER_SESSION_MS). A killed instance's partitions move to
+     * the survivors after this long; shorter than kafkajs's 30 s so kill-and-restart recovers fast.
+     */
+    readonly sessionTimeoutMs: number;
   };
   /** debug | info | warn | error (SAGA_LOG_LEVEL). */
   readonly logLevel: LogLevel;
@@ -130,12 +133,12 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: Env = process.e
     relay: {
       batchSize: int(env, "SAGA_RELAY_BATCH", 200, 1),
       pollIntervalMs: int(env, "SAGA_RELAY_POLL_MS", 1000, 10),
-      leaderRetryMs: int(env, "SAGA_RELAY_LEADER_RETRY_MS", 1000, 10),
     },
     consumer: {
       maxAttempts: int(env, "SAGA_CONSUMER_MAX_ATTEMPTS", 6, 1),
       backoffBaseMs: int(env, "SAGA_CONSUMER_BACKOFF_MS", 100, 0),
       backoffMaxMs: int(env, "SAGA_CONSUMER_BACKOFF_MAX_MS", 5000, 0),
+      sessionTimeoutMs: int(env, "SAGA_CONSUMER_SESSION_MS", 10_000, 6000),
     },
     logLevel,
   };

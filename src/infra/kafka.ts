@@ -3,7 +3,26 @@ import { Kafka, logLevel as KafkaLogLevel, type LogEntry, type Producer } from "
 import type { Config } from "../config.ts";
 import type { Logger } from "./log.ts";
 
+let timerWarningFiltered = false;
+
+/**
+ * kafkajs computes some timer delays from a far-future timestamp; Bun reports each as a
+ * TimeoutNegativeWarning (and clamps it to 1 ms, which is what kafkajs wants). Drop that one
+ * warning; every other warning still reaches the default listeners.
+ */
+export function filterKafkajsTimerWarning(): void {
+  if (timerWarningFiltered) return;
+  timerWarningFiltered = true;
+  const defaults = process.listeners("warning");
+  process.removeAllListeners("warning");
+  process.on("warning", (warning) => {
+    if (warning.name === "TimeoutNegativeWarning") return;
+    for (const listener of defaults) listener(warning);
+  });
+}
+
 export function createKafka(config: Pick<Config, "kafkaBrokers">, clientId: string, log?: Logger): Kafka {
+  filterKafkajsTimerWarning();
   return new Kafka({
     clientId,
     brokers: [...config.kafkaBrokers],

@@ -52,7 +52,8 @@ export async function placeOrder(base: string, body: OrderBody): Promise<string>
     body: JSON.stringify(body),
   });
   const json = (await res.json()) as { order_id?: string };
-  if (res.status !== 202 || !json.order_id) throw new Error(`POST /api/v1/orders → ${res.status} ${JSON.stringify(json)}`);
+  if (res.status !== 202 || !json.order_id)
+    throw new Error(`POST /api/v1/orders → ${res.status} ${JSON.stringify(json)}`);
   return json.order_id;
 }
 
@@ -96,7 +97,10 @@ export async function waitConsumed(config: Config, timeoutMs = 30_000): Promise<
           for (const base of topics) {
             const topic = topicName(config.topicPrefix, base);
             const ends = await admin.fetchTopicOffsets(topic);
-            const [committed] = await admin.fetchOffsets({ groupId: groupId(config, role as keyof typeof INPUTS), topics: [topic] });
+            const [committed] = await admin.fetchOffsets({
+              groupId: groupId(config, role as keyof typeof INPUTS),
+              topics: [topic],
+            });
             for (const end of ends) {
               const c = committed?.partitions.find((p) => p.partition === end.partition);
               const at = c && c.offset !== "-1" ? BigInt(c.offset) : BigInt(end.low);

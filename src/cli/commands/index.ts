@@ -1,6 +1,18 @@
 import type { Command } from "commander";
+import { registerCheckCommand } from "./check.ts";
+import { registerDlqCommand } from "./dlq.ts";
+import { registerGatewayCommand } from "./gateway.ts";
+import { registerOrderCommand } from "./order.ts";
+import { registerRunCommand } from "./run.ts";
+import { registerStackCommand } from "./stack.ts";
 
 /** Every subcommand registers itself here; the list is the CLI's whole surface. */
 export function registerCommands(program: Command): void {
   void program;
+  registerStackCommand(program);
+  registerRunCommand(program);
+  registerCheckCommand(program);
+  registerDlqCommand(program);
+  registerGatewayCommand(program);
+  registerOrderCommand(program);
 }

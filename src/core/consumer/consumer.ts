@@ -70,8 +70,8 @@ export class ServiceConsumer {
     this.clock = opts.clock ?? systemClock;
     this.consumer = opts.kafka.consumer({
       groupId: opts.groupId,
-      sessionTimeout: 30_000,
-      heartbeatInterval: 3_000,
+      sessionTimeout: opts.config.consumer.sessionTimeoutMs,
+      heartbeatInterval: Math.max(500, Math.floor(opts.config.consumer.sessionTimeoutMs / 5)),
       maxWaitTimeInMs: 100,
       allowAutoTopicCreation: false,
       retry: { retries: 10 },
