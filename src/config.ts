@@ -62,6 +62,11 @@ export interface Config {
   };
   /** debug | info | warn | error (SAGA_LOG_LEVEL). */
   readonly logLevel: LogLevel;
+  /**
+   * Set by `saga-cli up` on the roles it starts (SAGA_SUPERVISOR_PID): a role whose supervisor
+   * is gone stops itself instead of running on as an orphan.
+   */
+  readonly supervisorPid: number | undefined;
 }
 
 export type LogLevel = "debug" | "info" | "warn" | "error";
@@ -141,6 +146,7 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: Env = process.e
       sessionTimeoutMs: int(env, "SAGA_CONSUMER_SESSION_MS", 10_000, 6000),
     },
     logLevel,
+    supervisorPid: env.SAGA_SUPERVISOR_PID ? int(env, "SAGA_SUPERVISOR_PID", 0, 1) : undefined,
   };
   if (base.kafkaBrokers.length === 0) {
     throw new SagaError("CONFIG_INVALID", "KAFKA_BROKERS is empty", { hint: "e.g. KAFKA_BROKERS=127.0.0.1:9092" });

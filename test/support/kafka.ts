@@ -6,7 +6,8 @@ import type { IHeaders } from "kafkajs";
 import type { Config } from "../../src/config.ts";
 import { type BaseTopic, topicName } from "../../src/contracts/topics.ts";
 import { createKafka } from "../../src/infra/kafka.ts";
-import { filterKafkajsTimerWarning, withAdmin } from "../../src/infra/stack/kafka-admin.ts";
+import { filterKafkajsTimerWarning } from "../../src/infra/kafka.ts";
+import { withAdmin } from "../../src/infra/stack/kafka-admin.ts";
 import { deleteTopics, ensureTopics } from "../../src/infra/stack/topics.ts";
 import { randomId } from "./database.ts";
 

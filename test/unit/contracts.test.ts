@@ -61,3 +61,12 @@ describe("migration ordering", () => {
     expect(() => orderMigrations(["1_a.sql"])).toThrow(/NNNNNN_name/);
   });
 });
+
+describe("embedded migrations", () => {
+  test("the binary embeds exactly the migration files, byte for byte, and the seed", async () => {
+    const { loadMigrations, MIGRATIONS_DIR, SEED_FILE } = await import("../../src/infra/db/migrate.ts");
+    const { EMBEDDED_SEED } = await import("../../src/infra/db/embedded.ts");
+    expect(loadMigrations()).toEqual(loadMigrations(MIGRATIONS_DIR));
+    expect(EMBEDDED_SEED).toBe(await Bun.file(SEED_FILE).text());
+  });
+});

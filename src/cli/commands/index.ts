@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { registerCheckCommand } from "./check.ts";
+import { registerDbCommand } from "./db.ts";
 import { registerDlqCommand } from "./dlq.ts";
 import { registerGatewayCommand } from "./gateway.ts";
 import { registerOrderCommand } from "./order.ts";
@@ -13,6 +14,7 @@ export function registerCommands(program: Command): void {
   registerRunCommand(program);
   registerCheckCommand(program);
   registerDlqCommand(program);
+  registerDbCommand(program);
   registerGatewayCommand(program);
   registerOrderCommand(program);
 }

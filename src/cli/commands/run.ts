@@ -60,6 +60,26 @@ export function parseRoles(arg: string): RoleName[] {
   return names as RoleName[];
 }
 
+/** Under `saga-cli up`: stop (gracefully) when the supervisor is gone rather than run on as an orphan. */
+function watchSupervisor(pid: number | undefined, stop: () => void): void {
+  if (pid === undefined) return;
+  const timer = setInterval(() => {
+    let alive = process.ppid === pid;
+    if (alive) {
+      try {
+        process.kill(pid, 0);
+      } catch {
+        alive = false;
+      }
+    }
+    if (!alive) {
+      clearInterval(timer);
+      stop();
+    }
+  }, 1000);
+  timer.unref();
+}
+
 /** Runs roles in this process until SIGINT/SIGTERM, then stops them gracefully. */
 export async function runUntilSignal(names: readonly RoleName[], flags: RoleFlags): Promise<void> {
   const config = roleConfig(flags);
@@ -85,6 +105,7 @@ export async function runUntilSignal(names: readonly RoleName[], flags: RoleFlag
     };
     process.on("SIGINT", onSignal);
     process.on("SIGTERM", onSignal);
+    watchSupervisor(config.supervisorPid, () => onSignal("SIGTERM"));
   });
   log.info("stopped");
 }

@@ -44,8 +44,11 @@ export function renderStatus(status: StackStatus): string {
   return `${parts.join("\n\n")}\n`;
 }
 
+/** JSON keeps every key (undefined → null) so scripts see a stable shape. */
 function print(json: boolean, value: unknown, text: string): void {
-  process.stdout.write(json ? `${JSON.stringify(value, null, 2)}\n` : text);
+  process.stdout.write(
+    json ? `${JSON.stringify(value, (_key, v: unknown) => (v === undefined ? null : v), 2)}\n` : text,
+  );
 }
 
 interface JsonOption {

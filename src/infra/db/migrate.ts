@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { projectRoot } from "../../config.ts";
 import { SagaError } from "../../errors.ts";
 import type { Sql } from "./client.ts";
+import { EMBEDDED_MIGRATIONS, EMBEDDED_SEED } from "./embedded.ts";
 
 export const SERVICE_SCHEMAS = ["gateway", "inventory", "payment", "restaurant"] as const;
 export type ServiceSchema = (typeof SERVICE_SCHEMAS)[number];
@@ -43,7 +44,12 @@ export function orderMigrations(names: readonly string[]): { version: number; na
   return parsed;
 }
 
-export function loadMigrations(dir = MIGRATIONS_DIR): Migration[] {
+/** Migrations from a directory (tests hash them), or — by default — those embedded in the binary. */
+export function loadMigrations(dir?: string): Migration[] {
+  if (dir === undefined) {
+    const byName = new Map(EMBEDDED_MIGRATIONS.map((m) => [m.name, m.sql]));
+    return orderMigrations([...byName.keys()]).map((m) => ({ ...m, sql: byName.get(m.name) ?? "" }));
+  }
   return orderMigrations(readdirSync(dir)).map((m) => ({ ...m, sql: readFileSync(join(dir, m.name), "utf8") }));
 }
 
@@ -72,8 +78,8 @@ export async function migrate(sql: Sql, migrations: readonly Migration[] = loadM
 }
 
 /** Loads the seed data; safe to run again (existing rows are kept). */
-export async function seed(sql: Sql, file = SEED_FILE): Promise<void> {
-  const text = readFileSync(file, "utf8");
+export async function seed(sql: Sql, file?: string): Promise<void> {
+  const text = file === undefined ? EMBEDDED_SEED : readFileSync(file, "utf8");
   await sql.begin(async (tx) => {
     await tx.unsafe(text);
   });

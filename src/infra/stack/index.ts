@@ -183,6 +183,9 @@ export async function resetStack(config: Config, opts: StackOptions = {}): Promi
   const topics = await ensureTopics(config);
   progress.note(`topics: ${describeTopics(topics)}`);
   const redisKeysDeleted = await clearRedisKeys(config);
+  progress.note(
+    `deleted ${redisKeysDeleted} Redis key(s) under ${config.redisPrefix || "(no prefix: skipped)"}`,
+  );
   const migrations = await migrateAndSeed(config);
   progress.note(`applied ${migrations.join(", ") || "no migrations"}; seed loaded`);
   return { schemasDropped, topicsDeleted, topics, migrations, redisKeysDeleted };

@@ -4,32 +4,16 @@
  */
 import { type Admin, Kafka, logLevel } from "kafkajs";
 import { errorMessage } from "../../errors.ts";
+import { filterKafkajsTimerWarning } from "../kafka.ts";
 import { withTimeout } from "./processes.ts";
+
+// Kept importable from here: test/support/kafka.ts uses it; the one definition is in ../kafka.ts.
 
 export interface AdminOptions {
   /** Per-connection timeout. */
   readonly connectionTimeoutMs?: number;
   /** kafkajs retries for each request (0 for a probe). */
   readonly retries?: number;
-}
-
-let timerWarningFiltered = false;
-
-/**
- * kafkajs 2.2.4's request queue calls setTimeout(fn, throttledUntil - Date.now()) with
- * throttledUntil = -1 before any throttling, a huge negative delay that Bun (like Node 23+)
- * reports as a TimeoutNegativeWarning on stderr. The timer still fires at once, so the warning
- * is noise: drop exactly that warning and pass every other one to the default handler.
- */
-export function filterKafkajsTimerWarning(): void {
-  if (timerWarningFiltered) return;
-  timerWarningFiltered = true;
-  const defaults = process.listeners("warning");
-  process.removeAllListeners("warning");
-  process.on("warning", (warning) => {
-    if (warning.name === "TimeoutNegativeWarning") return;
-    for (const listener of defaults) listener(warning);
-  });
 }
 
 export function createAdmin(brokers: readonly string[], opts: AdminOptions = {}): Admin {

@@ -109,7 +109,14 @@ async function startKafka(config: Config, broker: HostPort, progress: Progress):
   const started = Date.now();
   const pid = spawnDetached({
     command: java.path,
-    args: ["-Xms256m", "-Xmx512m", ...jvmArgs(dist, paths), "kafka.Kafka", paths.serverProperties],
+    args: [
+      "-Xms256m",
+      "-Xmx512m",
+      "-XX:+ExitOnOutOfMemoryError",
+      ...jvmArgs(dist, paths),
+      "kafka.Kafka",
+      paths.serverProperties,
+    ],
     cwd: paths.dir,
     logFile: logPath(config.stateDir, NAME),
   });
