@@ -53,6 +53,9 @@ export class Supervisor {
     const fd = openSync(this.logFile(p.role), "a");
     const child = spawn(cmd!, [...args, "run", p.role, ...this.extraArgs], {
       stdio: ["ignore", fd, fd],
+      // Own process group: Ctrl-C reaches `up` alone, which then stops each role once, in order.
+      // If `up` itself dies, each role notices (SAGA_SUPERVISOR_PID) and stops on its own.
+      detached: true,
       env: { ...process.env, SAGA_SUPERVISOR_PID: String(process.pid) },
     });
     closeSync(fd);

@@ -93,13 +93,16 @@ function eventFor(orderId: string, seq: number): Envelope {
 /** Commits one event in its own transaction; returns its id. */
 async function commitEvent(schema: string, base: BaseTopic, orderId: string, seq: number): Promise<string> {
   const event = eventFor(orderId, seq);
-  await sql.begin((tx) => insertOutbox(tx, schema, [{ topic: topicName(stack.config.topicPrefix, base), event }]));
+  await sql.begin((tx) =>
+    insertOutbox(tx, schema, [{ topic: topicName(stack.config.topicPrefix, base), event }]),
+  );
   return event.id;
 }
 
 /** published_at of each event id (null while unpublished). */
 async function publishedAt(schema: string, ids: readonly string[]): Promise<Map<string, Date | null>> {
-  const rows = await sql`SELECT event_id, published_at FROM ${sql(schema)}.outbox WHERE event_id IN ${sql([...ids])}`;
+  const rows =
+    await sql`SELECT event_id, published_at FROM ${sql(schema)}.outbox WHERE event_id IN ${sql([...ids])}`;
   return new Map(rows.map((r) => [String(r.event_id), (r.published_at as Date | null) ?? null]));
 }
 
@@ -172,7 +175,9 @@ describe("outbox relay on real Postgres and Kafka", () => {
     const seen = (await readAll(TOPICS.order)).filter((m) => expected.has(m.key));
     const ids = [...expected.values()].flat();
     expect(seen).toHaveLength(15);
-    expect([...countById(seen).entries()].sort()).toEqual(ids.map((id) => [id, 1] as [string, number]).sort());
+    expect([...countById(seen).entries()].sort()).toEqual(
+      ids.map((id) => [id, 1] as [string, number]).sort(),
+    );
     expect(eventsByKey(seen, orders)).toEqual(expected);
   });
 
@@ -185,7 +190,9 @@ describe("outbox relay on real Postgres and Kafka", () => {
       await held`BEGIN`;
       open = true;
       const late = eventFor(lateOrder, 0);
-      await insertOutbox(held, "gateway", [{ topic: topicName(stack.config.topicPrefix, TOPICS.order), event: late }]);
+      await insertOutbox(held, "gateway", [
+        { topic: topicName(stack.config.topicPrefix, TOPICS.order), event: late },
+      ]);
       const [lateRow] = await held`SELECT id FROM gateway.outbox WHERE event_id = ${late.id}`;
 
       const early = await commitEvent("gateway", TOPICS.order, earlyOrder, 0);
@@ -313,7 +320,11 @@ describe("outbox relay on real Postgres and Kafka", () => {
         const t0 = performance.now();
         const id = await commitEvent("gateway", TOPICS.payment, order, seq);
         ids.push(id);
-        await waitFor(() => allPublished("gateway", [id]), { intervalMs: 2, timeoutMs: 5000, what: `row ${seq}` });
+        await waitFor(() => allPublished("gateway", [id]), {
+          intervalMs: 2,
+          timeoutMs: 5000,
+          what: `row ${seq}`,
+        });
         wakeUps.push(Math.round(performance.now() - t0));
       }
       // Everything happened inside one poll interval: only a notification can have woken it.
@@ -341,7 +352,9 @@ describe("outbox relay on real Postgres and Kafka", () => {
 
     const r = await startRelay(schema);
     try {
-      await waitFor(async () => (await outboxLag(sql, schema)).unpublished === 0, { what: "an empty outbox" });
+      await waitFor(async () => (await outboxLag(sql, schema)).unpublished === 0, {
+        what: "an empty outbox",
+      });
       expect(await r.relay.lag()).toEqual({ schema, unpublished: 0, published: 4, oldestAgeMs: 0 });
     } finally {
       await r.stop();

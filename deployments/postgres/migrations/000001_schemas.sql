@@ -27,7 +27,8 @@ BEGIN
         message_key  text NOT NULL,
         envelope     jsonb NOT NULL,
         headers      jsonb NOT NULL DEFAULT '{}'::jsonb,
-        created_at   timestamptz NOT NULL DEFAULT now(),
+        -- clock_timestamp(), not now(): lag is measured from the insert, not the start of its transaction.
+        created_at   timestamptz NOT NULL DEFAULT clock_timestamp(),
         published_at timestamptz
       )$f$, s);
     EXECUTE format('CREATE INDEX ON %I.outbox (id) WHERE published_at IS NULL', s);

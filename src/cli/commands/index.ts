@@ -6,10 +6,12 @@ import { registerGatewayCommand } from "./gateway.ts";
 import { registerOrderCommand } from "./order.ts";
 import { registerRunCommand } from "./run.ts";
 import { registerStackCommand } from "./stack.ts";
+import { registerUpCommand } from "./up.ts";
 
 /** Every subcommand registers itself here; the list is the CLI's whole surface. */
 export function registerCommands(program: Command): void {
   void program;
+  registerUpCommand(program);
   registerStackCommand(program);
   registerRunCommand(program);
   registerCheckCommand(program);

@@ -49,7 +49,9 @@ export async function insertOutbox(tx: TxSql | Sql, schema: string, entries: rea
 /**
  * Claims the oldest unpublished rows in id order, locking them for this transaction.
  * Rows whose transaction commits later with a smaller id are simply still unpublished: we
- * select by `published_at IS NULL`, never by `id > last_published_id`.
+ * select by `published_at IS NULL`, never by `id > last_published_id`. No SKIP LOCKED: should
+ * anything else ever hold an older row, waiting for it keeps an order's events in order, where
+ * skipping it would publish a newer event first.
  */
 export async function claimBatch(tx: TxSql, schema: string, limit: number): Promise<OutboxRow[]> {
   return (await tx`
@@ -58,7 +60,7 @@ export async function claimBatch(tx: TxSql, schema: string, limit: number): Prom
     WHERE published_at IS NULL
     ORDER BY id
     LIMIT ${limit}
-    FOR UPDATE SKIP LOCKED`) as unknown as OutboxRow[];
+    FOR UPDATE`) as unknown as OutboxRow[];
 }
 
 export async function markPublished(tx: TxSql, schema: string, ids: readonly number[]): Promise<void> {

@@ -8,7 +8,8 @@
  * instance). Only the holder of the lock publishes, one batch at a time, and the next batch —
  * by any instance — starts only after the previous one committed, so each order's events reach
  * Kafka in commit order. A standby simply fails `pg_try_advisory_xact_lock` and waits; when the
- * leader dies its transaction aborts, the lock goes with it, and the standby takes the next batch.
+ * leader dies its transaction aborts, the lock goes with it, and the standby takes the next batch
+ * (on its next NOTIFY or poll, so at most `pollIntervalMs` later).
  * A session-level lock would survive in postgres.js only until a silent reconnect — this cannot.
  *
  * Why `FOR UPDATE` without SKIP LOCKED: under the lock nobody else claims rows, and skipping a
@@ -74,10 +75,11 @@ export class OutboxRelay {
 
   async start(): Promise<void> {
     if (this.running) return;
-    this.running = true;
     // NOTIFY arrives at commit of the inserting transaction, so the relay wakes within ms.
+    // Listen first: if it fails, the relay is not marked running and start() can be retried.
     const listening = await this.opts.sql.listen(`${this.opts.schema}_outbox`, () => this.waker.wake());
     this.unlisten = () => listening.unlisten();
+    this.running = true;
     this.loop = this.run();
   }
 
@@ -92,6 +94,7 @@ export class OutboxRelay {
     while (this.clock.now() < deadline) {
       const n = await this.publishBatch().catch(() => -1);
       if (n <= 0) break;
+      this.count(n);
     }
   }
 
@@ -142,6 +145,12 @@ export class OutboxRelay {
     });
   }
 
+  private count(n: number): void {
+    this.published += n;
+    this.batches++;
+    this.lastPublishedAt = this.clock.now();
+  }
+
   private async run(): Promise<void> {
     let failures = 0;
     while (this.running) {
@@ -158,9 +167,7 @@ export class OutboxRelay {
         continue;
       }
       if (n > 0) {
-        this.published += n;
-        this.batches++;
-        this.lastPublishedAt = this.clock.now();
+        this.count(n);
         if (n === this.opts.batchSize) continue; // more may be waiting: no pause
       }
       await this.waker.wait(this.opts.pollIntervalMs);
