@@ -75,8 +75,12 @@ export type ConfigOverrides = Partial<Omit<Config, "relay" | "consumer">> & {
   consumer?: Partial<Config["consumer"]>;
 };
 
-/** The repository root: config defaults keep state beside the checkout, not in the cwd. */
-export const projectRoot = resolve(import.meta.dir, "..");
+/**
+ * The repository root: config defaults keep state beside the checkout, not in the cwd. In the
+ * compiled binary the sources live in Bun's virtual filesystem, so state goes beside the cwd.
+ */
+export const isCompiled = import.meta.dir.startsWith("/$bunfs");
+export const projectRoot = isCompiled ? process.cwd() : resolve(import.meta.dir, "..");
 
 type Env = Record<string, string | undefined>;
 

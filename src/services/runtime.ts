@@ -4,7 +4,7 @@
  */
 import type { Kafka, Producer } from "kafkajs";
 import type { Config } from "../config.ts";
-import { type BaseTopic, topicName } from "../contracts/topics.ts";
+import { type BaseTopic, TOPICS, topicName } from "../contracts/topics.ts";
 import type { Clock } from "../core/clock.ts";
 import { ServiceConsumer } from "../core/consumer/consumer.ts";
 import type { Dispatcher } from "../core/consumer/dispatcher.ts";
@@ -17,6 +17,14 @@ import type { RedisClient } from "../infra/redis.ts";
 
 export type RoleName = "gateway" | "inventory" | "payment" | "restaurant";
 export const ROLE_NAMES: readonly RoleName[] = ["gateway", "inventory", "payment", "restaurant"];
+
+/** The topics each role consumes (its consumer group subscribes to exactly these). */
+export const ROLE_INPUTS: Readonly<Record<RoleName, readonly BaseTopic[]>> = {
+  gateway: [TOPICS.inventory, TOPICS.payment, TOPICS.restaurant],
+  inventory: [TOPICS.order, TOPICS.payment, TOPICS.restaurant],
+  payment: [TOPICS.inventory, TOPICS.restaurant],
+  restaurant: [TOPICS.payment],
+};
 
 export interface RoleContext {
   readonly config: Config;
@@ -72,10 +80,10 @@ export function groupId(config: Pick<Config, "topicPrefix">, role: RoleName): st
 export async function startConsumer(
   ctx: RoleContext,
   role: RoleName,
-  inputs: readonly BaseTopic[],
   dispatcher: Dispatcher,
   concurrency = 6,
 ): Promise<ServiceConsumer> {
+  const inputs = ROLE_INPUTS[role];
   const consumer = new ServiceConsumer({
     kafka: ctx.kafka,
     sql: ctx.sql,

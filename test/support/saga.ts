@@ -1,8 +1,8 @@
 /** Driving the saga in tests: place orders over HTTP, wait for outcomes, wait for consumers. */
 import type { Config } from "../../src/config.ts";
-import { TOPICS, topicName } from "../../src/contracts/topics.ts";
+import { topicName } from "../../src/contracts/topics.ts";
 import { createKafka } from "../../src/infra/kafka.ts";
-import { groupId } from "../../src/services/runtime.ts";
+import { ROLE_INPUTS, ROLE_NAMES, groupId } from "../../src/services/runtime.ts";
 import { waitFor } from "./stack.ts";
 
 export interface OrderBody {
@@ -79,12 +79,6 @@ export function waitTerminal(
   );
 }
 
-const INPUTS = {
-  gateway: [TOPICS.inventory, TOPICS.payment, TOPICS.restaurant],
-  inventory: [TOPICS.order, TOPICS.payment, TOPICS.restaurant],
-  payment: [TOPICS.inventory, TOPICS.restaurant],
-  restaurant: [TOPICS.payment],
-} as const;
 
 /** Waits until every service's consumer group has committed up to the end of each of its topics. */
 export async function waitConsumed(config: Config, timeoutMs = 30_000): Promise<void> {
@@ -93,12 +87,13 @@ export async function waitConsumed(config: Config, timeoutMs = 30_000): Promise<
   try {
     await waitFor(
       async () => {
-        for (const [role, topics] of Object.entries(INPUTS)) {
+        for (const role of ROLE_NAMES) {
+          const topics = ROLE_INPUTS[role];
           for (const base of topics) {
             const topic = topicName(config.topicPrefix, base);
             const ends = await admin.fetchTopicOffsets(topic);
             const [committed] = await admin.fetchOffsets({
-              groupId: groupId(config, role as keyof typeof INPUTS),
+              groupId: groupId(config, role),
               topics: [topic],
             });
             for (const end of ends) {

@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { registerCheckCommand } from "./check.ts";
+import { registerDashboardCommand } from "./dashboard.ts";
 import { registerDbCommand } from "./db.ts";
 import { registerDlqCommand } from "./dlq.ts";
 import { registerGatewayCommand } from "./gateway.ts";
@@ -19,4 +20,5 @@ export function registerCommands(program: Command): void {
   registerDbCommand(program);
   registerGatewayCommand(program);
   registerOrderCommand(program);
+  registerDashboardCommand(program);
 }

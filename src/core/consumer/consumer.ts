@@ -72,7 +72,8 @@ export class ServiceConsumer {
       groupId: opts.groupId,
       sessionTimeout: opts.config.consumer.sessionTimeoutMs,
       heartbeatInterval: Math.max(500, Math.floor(opts.config.consumer.sessionTimeoutMs / 5)),
-      maxWaitTimeInMs: 100,
+      // Long poll: the broker answers as soon as data arrives; this only bounds idle fetches.
+      maxWaitTimeInMs: 500,
       allowAutoTopicCreation: false,
       retry: { retries: 10 },
     });

@@ -1,4 +1,3 @@
-import { TOPICS } from "../../contracts/topics.ts";
 import { type Role, type RoleContext, startConsumer } from "../runtime.ts";
 import { createGatewayStatusHandlers } from "./status.ts";
 
@@ -7,7 +6,6 @@ export async function startGatewayTracker(ctx: RoleContext): Promise<Role> {
   const consumer = await startConsumer(
     ctx,
     "gateway",
-    [TOPICS.inventory, TOPICS.payment, TOPICS.restaurant],
     createGatewayStatusHandlers(),
   );
   return { name: "gateway", stop: () => consumer.stop() };

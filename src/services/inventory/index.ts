@@ -1,4 +1,3 @@
-import { TOPICS } from "../../contracts/topics.ts";
 import { type Role, type RoleContext, startConsumer, startRelay } from "../runtime.ts";
 import { createInventoryHandlers } from "./handlers.ts";
 
@@ -8,7 +7,6 @@ export async function startInventory(ctx: RoleContext): Promise<Role> {
   const consumer = await startConsumer(
     ctx,
     "inventory",
-    [TOPICS.order, TOPICS.payment, TOPICS.restaurant],
     createInventoryHandlers({ log: ctx.log.child("inventory") }),
   );
   return {

@@ -1,4 +1,3 @@
-import { TOPICS } from "../../contracts/topics.ts";
 import { type Role, type RoleContext, startConsumer, startRelay } from "../runtime.ts";
 import { createPaymentHandlers } from "./handlers.ts";
 import { PaymentMethodCache } from "./method-cache.ts";
@@ -10,7 +9,6 @@ export async function startPayment(ctx: RoleContext): Promise<Role> {
   const consumer = await startConsumer(
     ctx,
     "payment",
-    [TOPICS.inventory, TOPICS.restaurant],
     createPaymentHandlers({
       methods,
       clock: ctx.clock,

@@ -1,4 +1,3 @@
-import { TOPICS } from "../../contracts/topics.ts";
 import { type Role, type RoleContext, startConsumer, startRelay } from "../runtime.ts";
 import { createRestaurantHandlers } from "./handlers.ts";
 import { ReadinessScheduler } from "./readiness.ts";
@@ -17,7 +16,6 @@ export async function startRestaurant(ctx: RoleContext): Promise<Role> {
   const consumer = await startConsumer(
     ctx,
     "restaurant",
-    [TOPICS.payment],
     createRestaurantHandlers({
       clock: ctx.clock,
       msPerMinute: ctx.config.timeScaleMsPerMinute,

@@ -21,7 +21,14 @@ import { DlqTail } from "./dlq-tail.ts";
 import { queryConsumerLag, queryDlqTotal, queryRoleGroups } from "./kafka-sections.ts";
 import { latestFromValues } from "./kafka-shape.ts";
 import { probeKafka, probePostgres, probeRedis } from "./probes.ts";
-import { type TotalsSample, displayAddress, emptyHistory, pushHistory, ratesFromDeltas, shortError } from "./shape.ts";
+import {
+  type TotalsSample,
+  displayAddress,
+  emptyHistory,
+  pushHistory,
+  ratesFromDeltas,
+  shortError,
+} from "./shape.ts";
 import type { DlqData, Funnel, FunnelHistory, Section, Snapshot, StackHealth } from "./types.ts";
 
 export interface CollectorOptions {
@@ -140,7 +147,11 @@ export class SnapshotCollector {
     return { postgres, redis, kafka };
   }
 
-  private async section<T extends object>(down: string | null, read: () => Promise<T>, timeoutMs = this.sectionTimeoutMs): Promise<Section<T>> {
+  private async section<T extends object>(
+    down: string | null,
+    read: () => Promise<T>,
+    timeoutMs = this.sectionTimeoutMs,
+  ): Promise<Section<T>> {
     if (down) return { ok: false, error: down };
     try {
       const data = await withTimeout(read(), timeoutMs, `no answer within ${timeoutMs} ms`);
@@ -151,7 +162,11 @@ export class SnapshotCollector {
   }
 
   /** As `section`, and a Kafka failure discards the admin client so the next tick starts clean. */
-  private async kafkaSection<T extends object>(down: string | null, read: (admin: Admin) => Promise<T>, timeoutMs?: number): Promise<Section<T>> {
+  private async kafkaSection<T extends object>(
+    down: string | null,
+    read: (admin: Admin) => Promise<T>,
+    timeoutMs?: number,
+  ): Promise<Section<T>> {
     const result = await this.section(down, async () => read(await this.admin()), timeoutMs);
     if (!result.ok && !down) this.dropAdmin();
     return result;
@@ -183,7 +198,14 @@ export class SnapshotCollector {
       async (admin) => {
         const total = await queryDlqTotal(admin, this.config);
         const messages = total === 0 ? [] : await readTopicToEnd(this.kafka, this.dlqTopic(), readMs);
-        return { total, latest: latestFromValues(messages.map((m) => m.message.value), keep), readerError: null };
+        return {
+          total,
+          latest: latestFromValues(
+            messages.map((m) => m.message.value),
+            keep,
+          ),
+          readerError: null,
+        };
       },
       readMs + this.sectionTimeoutMs,
     );
@@ -191,7 +213,10 @@ export class SnapshotCollector {
 
   private admin(): Promise<Admin> {
     if (!this.adminReady) {
-      const admin = createAdmin(this.config.kafkaBrokers, { connectionTimeoutMs: this.probeTimeoutMs, retries: 0 });
+      const admin = createAdmin(this.config.kafkaBrokers, {
+        connectionTimeoutMs: this.probeTimeoutMs,
+        retries: 0,
+      });
       const ready = admin.connect().then(() => admin);
       ready.catch(() => {
         if (this.adminReady === ready) this.dropAdmin();

@@ -42,7 +42,9 @@ export async function queryLatency(sql: Sql, windowMs: number): Promise<Latency>
   return {
     windowMs,
     decision: shapePercentiles(row && { count: row.decision_n, p: row.decision_p, max: row.decision_max }),
-    completion: shapePercentiles(row && { count: row.completion_n, p: row.completion_p, max: row.completion_max }),
+    completion: shapePercentiles(
+      row && { count: row.completion_n, p: row.completion_p, max: row.completion_max },
+    ),
   };
 }
 

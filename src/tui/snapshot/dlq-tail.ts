@@ -67,7 +67,11 @@ export class DlqTail {
   }
 
   private async start(): Promise<void> {
-    const consumer = this.opts.kafka.consumer({ groupId: this.opts.groupId, maxWaitTimeInMs: 500, retry: { retries: 3 } });
+    const consumer = this.opts.kafka.consumer({
+      groupId: this.opts.groupId,
+      maxWaitTimeInMs: 500,
+      retry: { retries: 3 },
+    });
     this.consumer = consumer;
     consumer.on(consumer.events.GROUP_JOIN, () => {
       this.everJoined = true;
@@ -81,7 +85,10 @@ export class DlqTail {
     try {
       await consumer.connect();
       await consumer.subscribe({ topics: [this.opts.topic], fromBeginning: true });
-      await consumer.run({ autoCommit: false, eachMessage: async ({ message }) => this.accept(message.value) });
+      await consumer.run({
+        autoCommit: false,
+        eachMessage: async ({ message }) => this.accept(message.value),
+      });
       if (this.state === "starting") this.state = "running";
       // close() ran while this was starting: it could not see the consumer settle, so stop it here.
       else if (this.state === "closed") await consumer.disconnect().catch(() => {});

@@ -1,24 +1,13 @@
 /** The dashboard's reads of Kafka through one admin client: role groups, consumer lag, DLQ size. */
 import type { Admin } from "kafkajs";
 import type { Config } from "../../config.ts";
-import { type BaseTopic, TOPICS, topicName } from "../../contracts/topics.ts";
-import { ROLE_NAMES, type RoleName, groupId } from "../../services/runtime.ts";
+import { TOPICS, topicName } from "../../contracts/topics.ts";
+import { ROLE_INPUTS, ROLE_NAMES, groupId } from "../../services/runtime.ts";
 import { type TopicEnd, partitionLags, retainedCount, shapeGroupLag, shapeRoleGroup } from "./kafka-shape.ts";
 import type { GroupLag, RoleGroup } from "./types.ts";
 
 type Prefixed = Pick<Config, "topicPrefix">;
 
-/**
- * The topics each role's consumer group reads: the same lists the roles subscribe with in
- * src/services/<role>/index.ts (and gateway/tracker.ts). Kept here as data so the dashboard
- * can report lag on a partition the group never committed on.
- */
-export const ROLE_INPUTS: Readonly<Record<RoleName, readonly BaseTopic[]>> = {
-  gateway: [TOPICS.inventory, TOPICS.payment, TOPICS.restaurant],
-  inventory: [TOPICS.order, TOPICS.payment, TOPICS.restaurant],
-  payment: [TOPICS.inventory, TOPICS.restaurant],
-  restaurant: [TOPICS.payment],
-};
 
 export async function queryBrokerCount(admin: Admin): Promise<number> {
   const cluster = await admin.describeCluster();
@@ -49,7 +38,11 @@ export async function queryConsumerLag(admin: Admin, config: Prefixed): Promise<
       const inputs = ROLE_INPUTS[role].map((t) => topicName(config.topicPrefix, t));
       const committed = await admin.fetchOffsets({ groupId: id, topics: inputs });
       const partitions = inputs.flatMap((topic) =>
-        partitionLags(topic, ends.get(topic) ?? [], committed.find((c) => c.topic === topic)?.partitions ?? []),
+        partitionLags(
+          topic,
+          ends.get(topic) ?? [],
+          committed.find((c) => c.topic === topic)?.partitions ?? [],
+        ),
       );
       return shapeGroupLag(role, id, partitions);
     }),

@@ -40,7 +40,11 @@ export function byWorst(a: PartitionLag, b: PartitionLag): number {
   return b.lag - a.lag || a.topic.localeCompare(b.topic) || a.partition - b.partition;
 }
 
-export function shapeGroupLag(role: RoleName, groupId: string, partitions: readonly PartitionLag[]): GroupLag {
+export function shapeGroupLag(
+  role: RoleName,
+  groupId: string,
+  partitions: readonly PartitionLag[],
+): GroupLag {
   const sorted = [...partitions].sort(byWorst);
   return { role, groupId, total: sorted.reduce((sum, p) => sum + p.lag, 0), partitions: sorted };
 }
@@ -64,7 +68,11 @@ export interface GroupDescriptionLike {
   readonly members: readonly { readonly clientId: string; readonly clientHost: string }[];
 }
 
-export function shapeRoleGroup(role: RoleName, groupId: string, group: GroupDescriptionLike | undefined): RoleGroup {
+export function shapeRoleGroup(
+  role: RoleName,
+  groupId: string,
+  group: GroupDescriptionLike | undefined,
+): RoleGroup {
   const members = group?.members ?? [];
   return {
     role,

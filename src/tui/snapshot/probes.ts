@@ -30,7 +30,12 @@ export function probePostgres(sql: Sql, address: string, timeoutMs: number): Pro
  * message about its queue; `lastError()` gives the reason that matters (e.g. ECONNREFUSED).
  * Before its first connection attempt has settled there is no answer yet, so wait for one.
  */
-export function probeRedis(redis: RedisClient, address: string, timeoutMs: number, lastError: () => string | null): Promise<Probe> {
+export function probeRedis(
+  redis: RedisClient,
+  address: string,
+  timeoutMs: number,
+  lastError: () => string | null,
+): Promise<Probe> {
   return probe(address, timeoutMs, async () => {
     if (redis.status !== "ready") {
       const known = lastError();

@@ -3,7 +3,15 @@
  * and history. No I/O here: the collectors call these, the unit tests drive them directly.
  */
 import { ORDER_STATUSES, type OrderStatus } from "../../domain/order-status.ts";
-import type { Funnel, FunnelHistory, FunnelRates, FunnelTotals, Percentiles, RateKey } from "./types.ts";
+import type {
+  Funnel,
+  FunnelHistory,
+  FunnelRates,
+  FunnelTotals,
+  Percentiles,
+  RateKey,
+  Snapshot,
+} from "./types.ts";
 
 export const HISTORY_LENGTH = 60;
 const RATE_KEYS: readonly RateKey[] = ["placed", "completed", "canceled"];
@@ -64,7 +72,11 @@ export function emptyHistory(): FunnelHistory {
 }
 
 /** Appends one rates sample, keeping the last `max`. */
-export function pushHistory(history: FunnelHistory, rates: FunnelRates | null, max = HISTORY_LENGTH): FunnelHistory {
+export function pushHistory(
+  history: FunnelHistory,
+  rates: FunnelRates | null,
+  max = HISTORY_LENGTH,
+): FunnelHistory {
   if (!rates) return history;
   const next = (k: RateKey) => [...history[k], rates[k]].slice(-max);
   return Object.fromEntries(RATE_KEYS.map((k) => [k, next(k)])) as unknown as FunnelHistory;
@@ -102,4 +114,9 @@ export function shortError(err: unknown): string {
   const code = err && typeof err === "object" && "code" in err ? String((err as { code: unknown }).code) : "";
   const text = raw.split("\n")[0]?.trim() || "unknown error";
   return code && !text.includes(code) && code.length < 24 ? `${code}: ${text}` : text;
+}
+
+/** True when not one of Postgres, Redis and Kafka answered: the stack is not there at all. */
+export function nothingReachable(s: Pick<Snapshot, "health">): boolean {
+  return !s.health.postgres.up && !s.health.redis.up && !s.health.kafka.up;
 }

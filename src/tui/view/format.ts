@@ -33,7 +33,7 @@ export function formatCount(n: number): string {
   const abs = Math.abs(n);
   if (abs < 1000) return String(Math.round(n));
   if (abs < 10_000) return `${(n / 1000).toFixed(1)}k`;
-  if (abs < 1_000_000) return `${Math.round(n / 1000)}k`;
+  if (abs < 999_500) return `${Math.round(n / 1000)}k`;
   if (abs < 10_000_000) return `${(n / 1_000_000).toFixed(1)}M`;
   return `${Math.round(n / 1_000_000)}M`;
 }
@@ -66,4 +66,11 @@ export function formatClock(iso: string): string {
 /** A decimal without trailing zeros: 42, 12.5. */
 export function formatLoad(n: number): string {
   return Number.isInteger(n) ? String(n) : n.toFixed(1);
+}
+
+/** A window length in words: 5m, 90s, 2h. */
+export function formatWindow(ms: number): string {
+  if (ms >= 3_600_000 && ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
+  if (ms >= 60_000 && ms % 60_000 === 0) return `${ms / 60_000}m`;
+  return formatMs(ms);
 }

@@ -71,8 +71,9 @@ export function computeLayout(columns: number, rows: number): Layout {
   };
 }
 
-/** The next panel in tab order (`step` −1 for shift-tab). */
-export function nextPanel(current: PanelId, step: 1 | -1): PanelId {
+/** The panel `step` places on in tab order (negative for shift-tab), wrapping around. */
+export function nextPanel(current: PanelId, step: number): PanelId {
+  const n = PANEL_IDS.length;
   const i = PANEL_IDS.indexOf(current);
-  return PANEL_IDS[(i + step + PANEL_IDS.length) % PANEL_IDS.length] ?? "funnel";
+  return PANEL_IDS[(((i + step) % n) + n) % n] ?? "funnel";
 }

@@ -14,7 +14,11 @@ export interface Segment {
 
 export type Line = readonly Segment[];
 
-export function seg(text: string, tone: Tone = "normal", style: { bold?: boolean; inverse?: boolean } = {}): Segment {
+export function seg(
+  text: string,
+  tone: Tone = "normal",
+  style: { bold?: boolean; inverse?: boolean } = {},
+): Segment {
   return { text, tone, ...style };
 }
 

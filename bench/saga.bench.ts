@@ -1,0 +1,84 @@
+/**
+ * Saga throughput on one machine: every role in this process (as `saga-cli run all`), ORDERS
+ * orders posted CONCURRENCY at a time, until every order is terminal. Kitchens are made huge and
+ * fast so the run measures the pipeline (HTTP → outbox → Kafka → four services), not capacity.
+ * Prints throughput and decision / completion latency percentiles (from the gateway's own
+ * timestamps), median of RUNS runs.
+ *
+ *   bun bench/saga.bench.ts        (ORDERS=600 CONCURRENCY=40 RUNS=3 by default)
+ */
+import { createLogger } from "../src/infra/log.ts";
+import { startRoles } from "../src/services/process.ts";
+import { ROLE_NAMES } from "../src/services/runtime.ts";
+import { exampleOrder, placeOrder } from "../test/support/saga.ts";
+import { createTestStack } from "../test/support/stack.ts";
+
+const ORDERS = Number(process.env.ORDERS ?? 600);
+const CONCURRENCY = Number(process.env.CONCURRENCY ?? 40);
+const RUNS = Number(process.env.RUNS ?? 3);
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+interface RunResult {
+  seconds: number;
+  perSecond: number;
+  decideP50: number;
+  decideP99: number;
+  completeP50: number;
+  completeP99: number;
+}
+
+async function runOnce(): Promise<RunResult> {
+  const stack = await createTestStack({ timeScaleMsPerMinute: 1 });
+  const { sql } = stack.db;
+  await sql`UPDATE restaurant.restaurants SET capacity = 1000000`;
+  await sql`UPDATE inventory.stock SET initial = 1000000, available = 1000000`;
+  const running = await startRoles(stack.config, ROLE_NAMES, { log: createLogger("error", "bench"), port: 0 });
+  const base = `http://127.0.0.1:${running.httpPort}`;
+  const body = exampleOrder();
+  const started = performance.now();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < ORDERS) {
+        next++;
+        await placeOrder(base, body);
+      }
+    }),
+  );
+  for (;;) {
+    const [r] = await sql`SELECT count(*)::int AS open FROM gateway.orders WHERE status NOT IN ('COMPLETED','CANCELED')`;
+    if ((r?.open ?? 1) === 0) break;
+    await Bun.sleep(20);
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const [lat] = await sql`
+    SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM decided_at - placed_at)) * 1000 AS d50,
+           percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM decided_at - placed_at)) * 1000 AS d99,
+           percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM completed_at - placed_at)) * 1000 AS c50,
+           percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM completed_at - placed_at)) * 1000 AS c99
+    FROM gateway.orders`;
+  await running.stop();
+  await stack.cleanup();
+  return {
+    seconds,
+    perSecond: ORDERS / seconds,
+    decideP50: Number(lat?.d50),
+    decideP99: Number(lat?.d99),
+    completeP50: Number(lat?.c50),
+    completeP99: Number(lat?.c99),
+  };
+}
+
+const results: RunResult[] = [];
+for (let i = 0; i < RUNS; i++) {
+  const r = await runOnce();
+  process.stderr.write(`run ${i + 1}: ${r.perSecond.toFixed(0)} orders/s, decide p50 ${r.decideP50.toFixed(0)} ms\n`);
+  results.push(r);
+}
+const m = (k: keyof RunResult) => median(results.map((r) => r[k]));
+console.log(`saga end to end, ${ORDERS} orders, ${CONCURRENCY} in flight, median of ${RUNS} runs (${new Date().toISOString().slice(0, 10)})\n`);
+console.log("| orders/s | decide p50 ms | decide p99 ms | complete p50 ms | complete p99 ms |\n|---|---|---|---|---|");
+console.log(
+  `| ${m("perSecond").toFixed(0)} | ${m("decideP50").toFixed(0)} | ${m("decideP99").toFixed(0)} | ${m("completeP50").toFixed(0)} | ${m("completeP99").toFixed(0)} |`,
+);
