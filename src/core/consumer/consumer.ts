@@ -29,6 +29,9 @@ import { claimInbox } from "./inbox.ts";
 
 export type ServiceName = "gateway" | "inventory" | "payment" | "restaurant";
 
+/** Thrown inside the transaction to roll it back when the inbox says "already handled". */
+const DUPLICATE = Symbol("duplicate event");
+
 export interface ConsumerOptions {
   readonly kafka: Kafka;
   readonly sql: Sql;
@@ -159,28 +162,47 @@ export class ServiceConsumer {
     await payload.heartbeat();
   }
 
-  /** One transaction: inbox claim, handler, emitted events. Returns false for a duplicate. */
+  /**
+   * One transaction: inbox claim, handler, emitted events. Returns false for a duplicate.
+   *
+   * The claim is pipelined ahead of the handler's statements (see claimInbox). When it turns out
+   * the event was handled before, the transaction is rolled back whole, so the handler's work
+   * on a duplicate — rare — is undone rather than avoided.
+   */
   private async applyOnce(event: AnyEnvelope, meta: MessageMeta): Promise<boolean> {
     const { service, dispatcher, config } = this.opts;
     const committed: (() => void)[] = [];
-    const applied = await this.opts.sql.begin(async (tx) => {
-      if (!(await claimInbox(tx, service, service, event, meta))) return false;
-      const emitted: OutboxEntry[] = [];
-      await dispatcher.dispatch(event, {
-        tx,
-        message: meta,
-        emit: (type, payload) => {
-          const created = createEvent(type, payload, reactionTo(event, service));
-          emitted.push({ topic: topicName(config.topicPrefix, EVENT_TOPIC[type]), event: created });
-          return created;
-        },
-        afterCommit: (fn) => committed.push(fn),
+    try {
+      await this.opts.sql.begin(async (tx) => {
+        const claim = claimInbox(tx, service, service, event, meta);
+        claim.catch(() => {}); // awaited below; don't let an early handler failure leave it unobserved
+        const emitted: OutboxEntry[] = [];
+        let failure: { error: unknown } | undefined;
+        try {
+          await dispatcher.dispatch(event, {
+            tx,
+            message: meta,
+            emit: (type, payload) => {
+              const created = createEvent(type, payload, reactionTo(event, service));
+              emitted.push({ topic: topicName(config.topicPrefix, EVENT_TOPIC[type]), event: created });
+              return created;
+            },
+            afterCommit: (fn) => committed.push(fn),
+          });
+        } catch (error) {
+          failure = { error };
+        }
+        // A duplicate wins over whatever the handler did (it may have failed *because* it ran twice).
+        if (!(await claim)) throw DUPLICATE;
+        if (failure) throw failure.error;
+        await insertOutbox(tx, service, emitted);
       });
-      await insertOutbox(tx, service, emitted);
-      return true;
-    });
+    } catch (err) {
+      if (err === DUPLICATE) return false;
+      throw err;
+    }
     for (const fn of committed) fn();
-    return applied;
+    return true;
   }
 
   private async deadLetter(

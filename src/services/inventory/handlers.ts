@@ -8,12 +8,6 @@ import { checkReservation, normaliseItems } from "../../domain/reservation.ts";
 import type { Logger } from "../../infra/log.ts";
 import * as q from "./queries.ts";
 
-class OutOfStock extends Error {
-  constructor(readonly sku: string) {
-    super(`out of stock: ${sku}`);
-  }
-}
-
 export function createInventoryHandlers(deps: { log: Logger }): Dispatcher {
   return new Dispatcher()
     .on("OrderPlaced", (event, ctx) => reserve(event, ctx))
@@ -24,43 +18,47 @@ export function createInventoryHandlers(deps: { log: Logger }): Dispatcher {
 async function reserve(event: Envelope<"OrderPlaced">, ctx: HandlerContext): Promise<void> {
   const { tx } = ctx;
   const p = event.payload;
-  // A reservation exists already: this order was decided before (e.g. a replay with a new event id).
-  if (await q.findReservation(tx, event.orderId)) return;
   const items = normaliseItems(p.items);
-  const snapshot = await q.stockLines(
-    tx,
-    p.restaurantId,
-    items.map((i) => i.sku),
-  );
+  // Reads first, pipelined (one round trip); none of them touches the contended stock rows.
+  const [existing, snapshot] = await Promise.all([
+    q.findReservation(tx, event.orderId),
+    q.stockLines(
+      tx,
+      p.restaurantId,
+      items.map((i) => i.sku),
+    ),
+  ]);
+  // A reservation exists already: this order was decided before (e.g. a replay with a new event id).
+  if (existing) return;
   const check = checkReservation(items, snapshot);
   if (!check.ok && check.reason === "unknown_sku") {
     await q.insertReservation(tx, event.orderId, p.restaurantId, "FAILED", check.reason, []);
     ctx.emit("ItemsReservationFailed", { restaurantId: p.restaurantId, reason: "unknown_sku", skus: [...check.skus] });
     return;
   }
-  try {
-    // Sorted SKU order (normaliseItems) keeps concurrent multi-item reservations deadlock-free.
-    await tx.savepoint(async (sp) => {
-      for (const item of items) {
-        if (!(await q.takeStock(sp, p.restaurantId, item))) throw new OutOfStock(item.sku);
-      }
+  // Write the reservation before taking stock: stock rows are what concurrent orders contend
+  // for, so their row locks should be held for as little of the transaction as possible.
+  await q.insertReservation(tx, event.orderId, p.restaurantId, "RESERVED", null, items);
+  // One conditional update per SKU, pipelined in sorted SKU order (a fixed lock order keeps
+  // concurrent multi-item reservations deadlock-free). `available >= qty` is evaluated under the
+  // row lock, so racing orders can never oversell.
+  const taken = await Promise.all(items.map((item) => q.takeStock(tx, p.restaurantId, item)));
+  if (taken.every(Boolean)) {
+    ctx.emit("ItemsReserved", {
+      restaurantId: p.restaurantId,
+      items,
+      customerId: p.customerId,
+      pmId: p.pmId,
+      amountCents: p.amountCents,
+      currency: p.currency,
     });
-  } catch (err) {
-    if (!(err instanceof OutOfStock)) throw err;
-    const skus = new Set([err.sku, ...(check.ok ? [] : check.skus)]);
-    await q.insertReservation(tx, event.orderId, p.restaurantId, "FAILED", "out_of_stock", []);
-    ctx.emit("ItemsReservationFailed", { restaurantId: p.restaurantId, reason: "out_of_stock", skus: [...skus].sort() });
     return;
   }
-  await q.insertReservation(tx, event.orderId, p.restaurantId, "RESERVED", null, items);
-  ctx.emit("ItemsReserved", {
-    restaurantId: p.restaurantId,
-    items,
-    customerId: p.customerId,
-    pmId: p.pmId,
-    amountCents: p.amountCents,
-    currency: p.currency,
-  });
+  // All or nothing: give back what was taken (the row locks are still ours) and record the failure.
+  await Promise.all(items.filter((_, i) => taken[i]).map((item) => q.returnStock(tx, p.restaurantId, item)));
+  await q.failReservation(tx, event.orderId, "out_of_stock");
+  const skus = new Set([...items.filter((_, i) => !taken[i]).map((i) => i.sku), ...(check.ok ? [] : check.skus)]);
+  ctx.emit("ItemsReservationFailed", { restaurantId: p.restaurantId, reason: "out_of_stock", skus: [...skus].sort() });
 }
 
 /** Returns a reservation's items to stock once; a second release changes nothing. */

@@ -70,3 +70,9 @@ export async function markReleased(tx: TxSql, orderId: string, reason: string): 
     UPDATE inventory.reservations SET status = 'RELEASED', reason = ${reason}, released_at = now()
     WHERE order_id = ${orderId}`;
 }
+
+/** Turns a just-written reservation into a failed one (its items were not all available). */
+export async function failReservation(tx: TxSql, orderId: string, reason: string): Promise<void> {
+  await tx`DELETE FROM inventory.reserved_items WHERE order_id = ${orderId}`;
+  await tx`UPDATE inventory.reservations SET status = 'FAILED', reason = ${reason} WHERE order_id = ${orderId}`;
+}

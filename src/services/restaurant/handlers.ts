@@ -22,7 +22,9 @@ export function createRestaurantHandlers(deps: RestaurantDeps): Dispatcher {
 async function decide(event: Envelope<"PaymentAuthorized">, ctx: HandlerContext, deps: RestaurantDeps): Promise<void> {
   const { tx } = ctx;
   const p = event.payload;
-  if (await q.hasTicket(tx, event.orderId)) return;
+  // Unlocked reads first, pipelined; the restaurant row lock (contended) comes last.
+  const [ticketed, prep] = await Promise.all([q.hasTicket(tx, event.orderId), q.prepTimes(tx, p.restaurantId)]);
+  if (ticketed) return;
   const kitchen = await q.lockKitchen(tx, p.restaurantId);
   if (!kitchen) {
     ctx.emit("RestaurantRejected", {
@@ -34,7 +36,7 @@ async function decide(event: Envelope<"PaymentAuthorized">, ctx: HandlerContext,
     });
     return;
   }
-  const decision = decideTicket(kitchen, p.items, await q.prepTimes(tx, p.restaurantId));
+  const decision = decideTicket(kitchen, p.items, prep);
   const ticketId = crypto.randomUUID();
   const base = { orderId: event.orderId, ticketId, restaurantId: p.restaurantId, correlationId: event.correlationId };
   if (!decision.accept) {
@@ -57,7 +59,6 @@ async function decide(event: Envelope<"PaymentAuthorized">, ctx: HandlerContext,
     return;
   }
   const readyAt = deps.clock.now() + minutesToMs(decision.etaMinutes, deps.msPerMinute);
-  await q.setLoad(tx, p.restaurantId, decision.newLoad);
   const accepted = ctx.emit("RestaurantAccepted", {
     ticketId,
     restaurantId: p.restaurantId,
@@ -65,7 +66,8 @@ async function decide(event: Envelope<"PaymentAuthorized">, ctx: HandlerContext,
     etaMinutes: decision.etaMinutes,
     readyAt: new Date(readyAt).toISOString(),
   });
-  await q.insertTicket(tx, {
+  // Pipelined: the new load and the ticket in one round trip while the row lock is held.
+  const insertTicket = q.insertTicket(tx, {
     ...base,
     load: decision.load,
     etaMinutes: decision.etaMinutes,
@@ -74,5 +76,6 @@ async function decide(event: Envelope<"PaymentAuthorized">, ctx: HandlerContext,
     acceptedEventId: accepted.id,
     readyAt: new Date(readyAt),
   });
+  await Promise.all([q.setLoad(tx, p.restaurantId, decision.newLoad), insertTicket]);
   ctx.afterCommit(() => deps.schedule(event.orderId, readyAt));
 }
