@@ -11,7 +11,7 @@ import { auditInvariants } from "../../src/services/audit/invariants.ts";
 import { waitForQuiet } from "../../src/services/audit/wait.ts";
 import type { RoleName } from "../../src/services/runtime.ts";
 import { exampleOrder, placeOrder, waitTerminal } from "../support/saga.ts";
-import { type TestStack, createTestStack, waitFor } from "../support/stack.ts";
+import { type TestStack, createTestStack, freePort, waitFor } from "../support/stack.ts";
 
 setDefaultTimeout(180_000);
 
@@ -19,13 +19,6 @@ const ROLES: readonly RoleName[] = ["gateway", "inventory", "payment", "restaura
 let stack: TestStack;
 let port: number;
 const procs = new Map<RoleName, Subprocess>();
-
-function freePort(): number {
-  const s = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => new Response() });
-  const p = s.port as number;
-  s.stop(true);
-  return p;
-}
 
 function spawnRole(role: RoleName): Subprocess {
   const c = stack.config;

@@ -14,7 +14,7 @@ import { redisKeys } from "../../src/infra/redis.ts";
 import { type RunningRoles, startRoles } from "../../src/services/process.ts";
 import { ROLE_NAMES } from "../../src/services/runtime.ts";
 import { exampleOrder, placeOrder, waitTerminal } from "../support/saga.ts";
-import { type TestStack, createTestStack, waitFor } from "../support/stack.ts";
+import { type TestStack, createTestStack, freePort, waitFor } from "../support/stack.ts";
 
 setDefaultTimeout(60_000);
 
@@ -23,13 +23,6 @@ let running: RunningRoles;
 let redis: Subprocess;
 let redisPort: number;
 let dir: string;
-
-function freePort(): number {
-  const s = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => new Response() });
-  const p = s.port as number;
-  s.stop(true);
-  return p;
-}
 
 beforeAll(async () => {
   redisPort = freePort();

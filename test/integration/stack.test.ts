@@ -29,7 +29,8 @@ const EXTERNAL_PG = "postgres://postgres@127.0.0.1:5432";
 /** A port with its neighbour free too (Kafka's controller listens on port + 1). */
 async function freePortPair(): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt++) {
-    const port = 20_000 + Math.floor(Math.random() * 20_000);
+    // Below the ephemeral range (32768+), which outgoing connections draw from.
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
     if (!(await portOpen("127.0.0.1", port, 200)) && !(await portOpen("127.0.0.1", port + 1, 200)))
       return port;
   }

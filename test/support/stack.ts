@@ -172,3 +172,22 @@ export async function waitFor<T>(
     await Bun.sleep(opts.intervalMs ?? 50);
   }
 }
+
+/**
+ * A free TCP port for a server a test starts, below the kernel's ephemeral range (32768+): a port
+ * the OS hands out for `listen(0)` can be taken by any outgoing connection before the server
+ * binds it (or rebinds it after a restart), which makes tests flaky.
+ */
+export function freePort(): number {
+  for (let i = 0; i < 200; i++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    try {
+      const s = Bun.listen({ hostname: "127.0.0.1", port, socket: { data() {} } });
+      s.stop(true);
+      return port;
+    } catch {
+      // taken: try another
+    }
+  }
+  throw new Error("no free port found in 20000–32000");
+}
