@@ -12,6 +12,7 @@ import { startGateway } from "./gateway/index.ts";
 import { startGatewayTracker } from "./gateway/tracker.ts";
 import { startInventory } from "./inventory/index.ts";
 import { startPayment } from "./payment/index.ts";
+import { requireDatabase, requireKafka } from "./preflight.ts";
 import { startRestaurant } from "./restaurant/index.ts";
 import { type Role, type RoleContext, type RoleName, createDlq } from "./runtime.ts";
 
@@ -41,6 +42,13 @@ const STARTERS: Record<Exclude<RoleName, "gateway">, (ctx: RoleContext) => Promi
 export async function startRoles(config: Config, names: readonly RoleName[], opts: RunOptions): Promise<RunningRoles> {
   const log = opts.log;
   const sql = connectDb(config, { max: 6 + 6 * names.length, applicationName: `saga-cli ${names.join("+")}` });
+  try {
+    await requireDatabase(sql, config);
+    await requireKafka(config);
+  } catch (err) {
+    await sql.end({ timeout: 1 });
+    throw err;
+  }
   const kafka = createKafka(config, `saga-${names.join("-")}`, log.child("kafka"));
   const redis = connectRedis(config, log.child("redis"));
   const dlq = await createDlq(kafka, config);

@@ -4,7 +4,7 @@ import { connectDb } from "../../infra/db/client.ts";
 import { type InvariantResult, auditInvariants } from "../../services/audit/invariants.ts";
 import { waitForQuiet } from "../../services/audit/wait.ts";
 import { EXIT } from "../output.ts";
-import { requireDatabase } from "./db-guard.ts";
+import { requireDatabase } from "../../services/preflight.ts";
 
 export function formatReport(results: readonly InvariantResult[]): string {
   const lines: string[] = [];

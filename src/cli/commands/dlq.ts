@@ -5,7 +5,7 @@ import { SagaError } from "../../errors.ts";
 import { connectDb } from "../../infra/db/client.ts";
 import { createKafka } from "../../infra/kafka.ts";
 import { table } from "../output.ts";
-import { requireDatabase } from "./db-guard.ts";
+import { requireDatabase } from "../../services/preflight.ts";
 
 async function withClients<T>(fn: (c: { kafka: ReturnType<typeof createKafka>; sql: ReturnType<typeof connectDb>; prefix: string }) => Promise<T>): Promise<T> {
   const config = loadConfig();

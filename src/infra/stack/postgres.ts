@@ -35,7 +35,7 @@ import {
 } from "./processes.ts";
 import { type Progress, seconds } from "./progress.ts";
 import { asUser, findPgBinaries, run, shellQuote, userIds } from "./tools.ts";
-import { type ComponentStatus, componentStatus, type EnsureResult } from "./types.ts";
+import { type ComponentStatus, type EnsureResult, probedStatus } from "./types.ts";
 
 const NAME = "postgres";
 
@@ -231,13 +231,7 @@ export async function postgresStatus(config: Config): Promise<ComponentStatus> {
   const found = managedPid(config.stateDir, NAME, dataDir(config));
   const ours = servesHere(found, address);
   const probe = await probePostgres(config.databaseUrl);
-  return componentStatus(NAME, address, {
-    up: probe.ok,
-    version: probe.ok ? probe.version : undefined,
-    managedBy: ours ? "saga-cli" : probe.ok ? "external" : undefined,
-    pid: ours ? found.pid : undefined,
-    detail: probe.ok ? undefined : `${probe.error}${pidNote(found, address)}`,
-  });
+  return probedStatus(NAME, address, probe, { ours, pid: found.pid, note: pidNote(found, address) });
 }
 
 /** Stops the server `stack up` started, if any (fast shutdown: open sessions are ended). */

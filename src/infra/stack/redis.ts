@@ -27,7 +27,7 @@ import {
 } from "./processes.ts";
 import { type Progress, seconds } from "./progress.ts";
 import { requireRedisServer } from "./tools.ts";
-import { type ComponentStatus, componentStatus, type EnsureResult } from "./types.ts";
+import { type ComponentStatus, type EnsureResult, probedStatus } from "./types.ts";
 
 const NAME = "redis";
 const MARKER = "redis-server";
@@ -165,13 +165,7 @@ export async function redisStatus(config: Config): Promise<ComponentStatus> {
   const found = managedPid(config.stateDir, NAME, MARKER);
   const ours = servesHere(found, address);
   const probe = await probeRedis(config.redisUrl);
-  return componentStatus(NAME, address, {
-    up: probe.ok,
-    version: probe.ok ? probe.version : undefined,
-    managedBy: ours ? "saga-cli" : probe.ok ? "external" : undefined,
-    pid: ours ? found.pid : undefined,
-    detail: probe.ok ? undefined : `${probe.error}${pidNote(found, address)}`,
-  });
+  return probedStatus(NAME, address, probe, { ours, pid: found.pid, note: pidNote(found, address) });
 }
 
 export async function stopRedis(config: Config): Promise<number | undefined> {

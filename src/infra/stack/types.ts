@@ -69,3 +69,19 @@ export function componentStatus(
     detail: fields.detail,
   };
 }
+
+/** The status of a server found by probing its address, whether or not `stack up` started it. */
+export function probedStatus(
+  name: ComponentName,
+  address: string,
+  probe: { readonly ok: true; readonly version: string } | { readonly ok: false; readonly error: string },
+  managed: { readonly ours: boolean; readonly pid: number | undefined; readonly note: string },
+): ComponentStatus {
+  return componentStatus(name, address, {
+    up: probe.ok,
+    version: probe.ok ? probe.version : undefined,
+    managedBy: managed.ours ? "saga-cli" : probe.ok ? "external" : undefined,
+    pid: managed.ours ? managed.pid : undefined,
+    detail: probe.ok ? undefined : `${probe.error}${managed.note}`,
+  });
+}

@@ -9,7 +9,8 @@
  * (`tracker.ts`), started beside this one; the HTTP code knows nothing of it.
  */
 import { TOPICS, topicName } from "../../contracts/topics.ts";
-import { SagaError, errorMessage, unavailable } from "../../errors.ts";
+import { SagaError, errorMessage, } from "../../errors.ts";
+import { requireDatabase } from "../preflight.ts";
 import { type Role, type RoleContext, startRelay } from "../runtime.ts";
 import { createGatewayHandler } from "./http.ts";
 import { MAX_BODY_BYTES } from "./http-io.ts";
@@ -42,22 +43,6 @@ interface Part {
   stop(): Promise<void>;
 }
 
-/** Refuses to start against a database that was never migrated: one clear line instead of a loop of SQL errors. */
-async function preflight(ctx: RoleContext): Promise<void> {
-  let migrated: boolean;
-  try {
-    const [row] = await ctx.sql`SELECT to_regclass('gateway.orders') IS NOT NULL AS ok`;
-    migrated = row?.ok === true;
-  } catch (err) {
-    throw unavailable("Postgres", new URL(ctx.config.databaseUrl).host, err);
-  }
-  if (!migrated) {
-    throw new SagaError("STACK_UNAVAILABLE", "the database has no gateway schema", {
-      hint: "run `saga-cli stack up` (it migrates and seeds) or point DATABASE_URL at a migrated database",
-    });
-  }
-}
-
 async function stopAll(ctx: RoleContext, parts: readonly Part[]): Promise<void> {
   for (const part of [...parts].reverse()) {
     await part
@@ -69,7 +54,8 @@ async function stopAll(ctx: RoleContext, parts: readonly Part[]): Promise<void> 
 }
 
 export async function startGateway(ctx: RoleContext, opts: GatewayOptions = {}): Promise<RunningGateway> {
-  await preflight(ctx);
+  // startGateway may be used without startRoles (tests): refuse an unmigrated database in one line.
+  await requireDatabase(ctx.sql, ctx.config);
   const parts: Part[] = [];
   try {
     const relay = await startRelay(ctx, "gateway");
