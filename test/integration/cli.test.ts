@@ -124,6 +124,13 @@ describe("expected failures: one line, a documented exit code, nothing changed",
     expect(JSON.parse(r.stdout)).toMatchObject({ ok: true });
   });
 
+  test("events: an unknown topic → exit 2; a known one lists what is there", async () => {
+    expectOneClearError(await cli(["events", "kitchen"]), 2, /unknown topic "kitchen"/);
+    const r = await cli(["events", "order"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`${stack.config.topicPrefix}order.events: 0 of 0 message(s)`);
+  });
+
   test("every command has --help", async () => {
     for (const args of [
       ["--help"],
@@ -136,6 +143,7 @@ describe("expected failures: one line, a documented exit code, nothing changed",
       ["order", "place", "--help"],
       ["db", "--help"],
       ["gateway", "--help"],
+      ["events", "--help"],
     ]) {
       const r = await cli(args);
       expect({ args, code: r.code }).toEqual({ args, code: 0 });

@@ -3,6 +3,7 @@ import { registerCheckCommand } from "./check.ts";
 import { registerDashboardCommand } from "./dashboard.ts";
 import { registerDbCommand } from "./db.ts";
 import { registerDlqCommand } from "./dlq.ts";
+import { registerEventsCommand } from "./events.ts";
 import { registerGatewayCommand } from "./gateway.ts";
 import { registerOrderCommand } from "./order.ts";
 import { registerRunCommand } from "./run.ts";
@@ -17,6 +18,7 @@ export function registerCommands(program: Command): void {
   registerRunCommand(program);
   registerCheckCommand(program);
   registerDlqCommand(program);
+  registerEventsCommand(program);
   registerDbCommand(program);
   registerGatewayCommand(program);
   registerOrderCommand(program);
