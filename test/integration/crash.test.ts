@@ -9,7 +9,8 @@ import { join } from "node:path";
 import { projectRoot } from "../../src/config.ts";
 import { auditInvariants } from "../../src/services/audit/invariants.ts";
 import { waitForQuiet } from "../../src/services/audit/wait.ts";
-import type { RoleName } from "../../src/services/runtime.ts";
+import { createKafka } from "../../src/infra/kafka.ts";
+import { type RoleName, groupId } from "../../src/services/runtime.ts";
 import { exampleOrder, placeOrder, waitTerminal } from "../support/saga.ts";
 import { type TestStack, createTestStack, freePort, waitFor } from "../support/stack.ts";
 
@@ -20,7 +21,7 @@ let stack: TestStack;
 let port: number;
 const procs = new Map<RoleName, Subprocess>();
 
-function spawnRole(role: RoleName): Subprocess {
+function spawnRole(role: RoleName, extra = false): Subprocess {
   const c = stack.config;
   const proc = Bun.spawn([process.execPath, join(projectRoot, "src/cli/main.ts"), "run", role], {
     env: {
@@ -38,7 +39,7 @@ function spawnRole(role: RoleName): Subprocess {
     stdout: "ignore",
     stderr: "inherit",
   });
-  procs.set(role, proc);
+  if (!extra) procs.set(role, proc);
   return proc;
 }
 
@@ -110,7 +111,8 @@ describe("SIGKILL each role while orders flow", () => {
     const quiet = await waitForQuiet(stack.db.sql, 60_000);
     expect(quiet.quiet).toBe(true);
     const results = await auditInvariants(stack.db.sql);
-    for (const r of results) expect({ id: r.id, offenders: r.offenders, ok: r.ok }).toEqual({ id: r.id, offenders: [], ok: true });
+    for (const r of results)
+      expect({ id: r.id, offenders: r.offenders, ok: r.ok }).toEqual({ id: r.id, offenders: [], ok: true });
     // No double authorization: at most one PaymentAuthorized per order in payment's outbox.
     const doubled = await stack.db.sql`
       SELECT message_key FROM payment.outbox WHERE event_type = 'PaymentAuthorized'
@@ -122,20 +124,57 @@ describe("SIGKILL each role while orders flow", () => {
     const ids = await flow(4, 200);
     await waitFor(
       async () => {
-        const [r] = await stack.db.sql`SELECT count(*)::int AS n FROM restaurant.tickets WHERE status = 'PREPARING'`;
+        const [r] = await stack.db
+          .sql`SELECT count(*)::int AS n FROM restaurant.tickets WHERE status = 'PREPARING'`;
         return (r?.n ?? 0) >= 1;
       },
       { what: "a preparing ticket", timeoutMs: 20_000 },
     );
     await kill("restaurant");
-    const [pending] = await stack.db.sql`SELECT count(*)::int AS n FROM restaurant.tickets WHERE status = 'PREPARING'`;
+    const [pending] = await stack.db
+      .sql`SELECT count(*)::int AS n FROM restaurant.tickets WHERE status = 'PREPARING'`;
     expect(pending?.n).toBeGreaterThanOrEqual(1);
     await Bun.sleep(3000); // every ticket is now overdue
     spawnRole("restaurant");
     for (const id of ids) await waitTerminal(base(), id, { timeoutMs: 60_000 });
-    const [left] = await stack.db.sql`SELECT count(*)::int AS n FROM restaurant.tickets WHERE status = 'PREPARING'`;
+    const [left] = await stack.db
+      .sql`SELECT count(*)::int AS n FROM restaurant.tickets WHERE status = 'PREPARING'`;
     expect(left?.n).toBe(0);
     const results = await auditInvariants(stack.db.sql);
     expect(results.every((r) => r.ok)).toBe(true);
+  });
+});
+
+describe("several instances of a role", () => {
+  test("two of each worker role share the partitions; every order ends right", async () => {
+    const extras = (["inventory", "payment", "restaurant"] as const).map((r) => spawnRole(r, true));
+    try {
+      const admin = createKafka(stack.config, "test-groups").admin();
+      await admin.connect();
+      try {
+        await waitFor(
+          async () => {
+            const { groups } = await admin.describeGroups(
+              ["inventory", "payment", "restaurant"].map((r) => groupId(stack.config, r as RoleName)),
+            );
+            return groups.every((g) => g.state === "Stable" && g.members.length === 2);
+          },
+          { what: "two stable members in each worker group", timeoutMs: 60_000 },
+        );
+      } finally {
+        await admin.disconnect();
+      }
+      const ids = await flow(30, 1500);
+      expect(ids.length).toBe(30);
+      for (const id of ids) await waitTerminal(base(), id, { timeoutMs: 60_000 });
+      const quiet = await waitForQuiet(stack.db.sql, 60_000);
+      expect(quiet.quiet).toBe(true);
+      const results = await auditInvariants(stack.db.sql);
+      for (const r of results)
+        expect({ id: r.id, offenders: r.offenders, ok: r.ok }).toEqual({ id: r.id, offenders: [], ok: true });
+    } finally {
+      for (const p of extras) p.kill("SIGTERM");
+      await Promise.all(extras.map((p) => p.exited));
+    }
   });
 });
