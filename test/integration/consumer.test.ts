@@ -8,7 +8,14 @@ import { TOPICS, topicName } from "../../src/contracts/topics.ts";
 import { ServiceConsumer } from "../../src/core/consumer/consumer.ts";
 import { Dispatcher } from "../../src/core/consumer/dispatcher.ts";
 import { SagaError } from "../../src/errors.ts";
-import { type TestRoleContext, type TestStack, createTestRoleContext, createTestStack, readTopic, waitFor } from "../support/stack.ts";
+import {
+  type TestRoleContext,
+  type TestStack,
+  createTestRoleContext,
+  createTestStack,
+  readTopic,
+  waitFor,
+} from "../support/stack.ts";
 
 setDefaultTimeout(60_000);
 
@@ -70,7 +77,8 @@ function consumer(dispatcher: Dispatcher, group: string, onRetry?: (delay: numbe
 }
 
 async function outboxRows(orderId: string): Promise<number> {
-  const [r] = await stack.db.sql`SELECT count(*)::int AS n FROM inventory.outbox WHERE message_key = ${orderId}`;
+  const [r] = await stack.db
+    .sql`SELECT count(*)::int AS n FROM inventory.outbox WHERE message_key = ${orderId}`;
   return r?.n ?? 0;
 }
 
@@ -82,7 +90,11 @@ describe("ServiceConsumer", () => {
     const d = new Dispatcher().on("OrderPlaced", async (event, ctx) => {
       calls++;
       if (calls <= 2) throw new SagaError("DB_TRANSIENT", `simulated outage ${calls}`);
-      ctx.emit("ItemsReservationFailed", { restaurantId: event.payload.restaurantId, reason: "unknown_sku", skus: ["X"] });
+      ctx.emit("ItemsReservationFailed", {
+        restaurantId: event.payload.restaurantId,
+        reason: "unknown_sku",
+        skus: ["X"],
+      });
     });
     const c = consumer(d, "retry", (ms) => delays.push(ms));
     await c.start();
@@ -115,15 +127,30 @@ describe("ServiceConsumer", () => {
     await c.start();
     try {
       await publish([placed(flaky), placed(broken), placed(fine)]);
-      await waitFor(async () => c.stats.deadLettered === 2 && c.stats.applied === 1, { what: "two dead letters and one success" });
+      await waitFor(async () => c.stats.deadLettered === 2 && c.stats.applied === 1, {
+        what: "two dead letters and one success",
+      });
       expect(await outboxRows(fine)).toBe(1);
       expect(await outboxRows(flaky)).toBe(0);
       const dlq = await readTopic(stack.config, TOPICS.dlq, {
-        until: (ms) => ms.filter((m) => [flaky, broken].includes((m.value as { orderId: typeof flaky }).orderId)).length === 2,
+        until: (ms) =>
+          ms.filter((m) => [flaky, broken].includes((m.value as { orderId: typeof flaky }).orderId))
+            .length === 2,
       });
-      const byOrder = new Map(dlq.map((m) => [(m.value as { orderId: string }).orderId, m.value as Record<string, unknown>]));
-      expect(byOrder.get(flaky)).toMatchObject({ errorCode: "DB_TRANSIENT", attempts: 4, service: "inventory", eventType: "OrderPlaced" });
-      expect(byOrder.get(broken)).toMatchObject({ errorCode: "TypeError", attempts: 1, errorMessage: "a bug in the handler" });
+      const byOrder = new Map(
+        dlq.map((m) => [(m.value as { orderId: string }).orderId, m.value as Record<string, unknown>]),
+      );
+      expect(byOrder.get(flaky)).toMatchObject({
+        errorCode: "DB_TRANSIENT",
+        attempts: 4,
+        service: "inventory",
+        eventType: "OrderPlaced",
+      });
+      expect(byOrder.get(broken)).toMatchObject({
+        errorCode: "TypeError",
+        attempts: 1,
+        errorMessage: "a bug in the handler",
+      });
       // Nothing was half-applied: the failed transactions left no inbox rows.
       const inbox = await stack.db.sql`SELECT event_id FROM inventory.inbox WHERE consumer = 'inventory'`;
       expect(inbox.length).toBe(2);

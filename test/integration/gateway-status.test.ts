@@ -28,11 +28,23 @@ async function newOrder(): Promise<string> {
 }
 
 function event<T extends EventType>(type: T, orderId: string, payload: EventMap[T]): AnyEnvelope {
-  return createEvent(type, payload, { orderId, correlationId: crypto.randomUUID(), causationId: null, producer: "inventory" }) as AnyEnvelope;
+  return createEvent(type, payload, {
+    orderId,
+    correlationId: crypto.randomUUID(),
+    causationId: null,
+    producer: "inventory",
+  }) as AnyEnvelope;
 }
 
 const reserved = (id: string) =>
-  event("ItemsReserved", id, { restaurantId: "resto-3", items, customerId: "c", pmId: "pm-111", amountCents: 2500, currency: "USD" });
+  event("ItemsReserved", id, {
+    restaurantId: "resto-3",
+    items,
+    customerId: "c",
+    pmId: "pm-111",
+    amountCents: 2500,
+    currency: "USD",
+  });
 const authorized = (id: string) =>
   event("PaymentAuthorized", id, {
     paymentId: crypto.randomUUID(),
@@ -47,7 +59,7 @@ async function deliver(e: AnyEnvelope): Promise<void> {
   await db.sql.begin(async (tx) => {
     const ctx: HandlerContext = {
       tx,
-      message: { topic: "t", partition: 0, offset: "0", key: e.orderId, attempt: 1 },
+      message: { topic: "t", partition: 0, offset: "0", key: e.orderId, attempt: 1, headers: {} },
       emit: () => {
         throw new Error("the gateway emits nothing from status tracking");
       },
@@ -85,11 +97,20 @@ describe("gateway status tracking (real Postgres)", () => {
         readyAt: new Date().toISOString(),
       }),
     );
-    await deliver(event("RestaurantReady", id, { ticketId: crypto.randomUUID(), restaurantId: "resto-3", load: 42 }));
+    await deliver(
+      event("RestaurantReady", id, { ticketId: crypto.randomUUID(), restaurantId: "resto-3", load: 42 }),
+    );
     const o = await order(id);
     expect(o.status).toBe("COMPLETED");
     expect(Number(o.eta_minutes)).toBe(42);
-    for (const col of ["placed_at", "reserved_at", "authorized_at", "accepted_at", "decided_at", "completed_at"]) {
+    for (const col of [
+      "placed_at",
+      "reserved_at",
+      "authorized_at",
+      "accepted_at",
+      "decided_at",
+      "completed_at",
+    ]) {
       expect(o[col]).not.toBeNull();
     }
   });
@@ -108,6 +129,9 @@ describe("gateway status tracking (real Postgres)", () => {
   });
 
   test("an event for an unknown order is refused (not retryable: it goes to the DLQ)", async () => {
-    await expect(deliver(reserved(crypto.randomUUID()))).rejects.toMatchObject({ code: "NOT_FOUND", retryable: false });
+    await expect(deliver(reserved(crypto.randomUUID()))).rejects.toMatchObject({
+      code: "NOT_FOUND",
+      retryable: false,
+    });
   });
 });

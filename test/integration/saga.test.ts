@@ -36,11 +36,13 @@ async function expectInvariantsHold(): Promise<void> {
   const quiet = await waitForQuiet(stack.db.sql, 30_000);
   expect(quiet.quiet).toBe(true);
   const results = await auditInvariants(stack.db.sql);
-  for (const r of results) expect({ id: r.id, ok: r.ok, offenders: r.offenders }).toEqual({ id: r.id, ok: true, offenders: [] });
+  for (const r of results)
+    expect({ id: r.id, ok: r.ok, offenders: r.offenders }).toEqual({ id: r.id, ok: true, offenders: [] });
 }
 
 async function stockOf(restaurant: string, sku: string): Promise<{ initial: number; available: number }> {
-  const [row] = await stack.db.sql`SELECT initial, available FROM inventory.stock WHERE restaurant_id = ${restaurant} AND sku = ${sku}`;
+  const [row] = await stack.db
+    .sql`SELECT initial, available FROM inventory.stock WHERE restaurant_id = ${restaurant} AND sku = ${sku}`;
   return { initial: Number(row?.initial), available: Number(row?.available) };
 }
 
@@ -68,7 +70,11 @@ describe("the four outcomes, end to end over HTTP", () => {
     const before = await stockOf("resto-2", "SALAD_GREEK");
     const id = await placeOrder(
       base,
-      exampleOrder({ restaurant_id: "resto-2", items: [{ sku: "SALAD_GREEK", quantity: 3 }], pm_id: "pm-222" }),
+      exampleOrder({
+        restaurant_id: "resto-2",
+        items: [{ sku: "SALAD_GREEK", quantity: 3 }],
+        pm_id: "pm-222",
+      }),
     );
     const order = await waitTerminal(base, id);
     expect([order.status, order.cancel_reason]).toEqual(["CANCELED", "payment_declined"]);
@@ -95,9 +101,42 @@ describe("the four outcomes, end to end over HTTP", () => {
     expect(p?.status).toBe("VOIDED");
     // Only the completed first order still holds its burgers.
     expect((await stockOf("resto-3", "BURGER_CLASSIC")).available).toBe(before.available - 2);
-    const [o] = await stack.db.sql`SELECT payment_voided_at, items_released_at FROM gateway.orders WHERE id = ${second}`;
+    const [o] = await stack.db
+      .sql`SELECT payment_voided_at, items_released_at FROM gateway.orders WHERE id = ${second}`;
     expect(o?.payment_voided_at).not.toBeNull();
     expect(o?.items_released_at).not.toBeNull();
+  });
+});
+
+describe("observability", () => {
+  test("one order's saga is one trace: every event on every topic continues the caller's traceparent", async () => {
+    const traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+    const res = await fetch(`${base}/api/v1/orders`, {
+      method: "POST",
+      headers: { "content-type": "application/json", traceparent: `00-${traceId}-00f067aa0ba902b7-01` },
+      body: JSON.stringify(exampleOrder({ items: [{ sku: "BURGER_CHEESE", quantity: 1 }] })),
+    });
+    const { order_id: id } = (await res.json()) as { order_id: string };
+    expect((await waitTerminal(base, id)).status).toBe("COMPLETED");
+    const mine = async (t: (typeof TOPICS)[keyof typeof TOPICS], n: number) =>
+      (
+        await readTopic(stack.config, t, { until: (ms) => ms.filter((m) => m.key === id).length >= n })
+      ).filter((m) => m.key === id);
+    const events = [
+      ...(await mine(TOPICS.order, 1)),
+      ...(await mine(TOPICS.inventory, 1)),
+      ...(await mine(TOPICS.payment, 1)),
+      ...(await mine(TOPICS.restaurant, 2)),
+    ];
+    expect(events.map((m) => m.headers["event-type"]).sort()).toEqual(
+      ["ItemsReserved", "OrderPlaced", "PaymentAuthorized", "RestaurantAccepted", "RestaurantReady"].sort(),
+    );
+    const spans = new Set<string>();
+    for (const m of events) {
+      expect(m.headers.traceparent).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`));
+      spans.add(m.headers.traceparent!.split("-")[2]!);
+    }
+    expect(spans.size).toBe(events.length); // a new span per hop
   });
 });
 
@@ -127,11 +166,14 @@ describe("concurrency and redelivery", () => {
       stock: await stockOf("resto-3", "BURGER_CHEESE"),
       payments: (await sql`SELECT count(*)::int AS n FROM payment.payments WHERE order_id = ${id}`)[0]?.n,
       tickets: (await sql`SELECT count(*)::int AS n FROM restaurant.tickets WHERE order_id = ${id}`)[0]?.n,
-      outbox: (await sql`
+      outbox: (
+        await sql`
         SELECT (SELECT count(*) FROM inventory.outbox WHERE message_key = ${id})
              + (SELECT count(*) FROM payment.outbox WHERE message_key = ${id})
-             + (SELECT count(*) FROM restaurant.outbox WHERE message_key = ${id}) AS n`)[0]?.n,
-      load: (await sql`SELECT current_load::float8 AS l FROM restaurant.restaurants WHERE id = 'resto-3'`)[0]?.l,
+             + (SELECT count(*) FROM restaurant.outbox WHERE message_key = ${id}) AS n`
+      )[0]?.n,
+      load: (await sql`SELECT current_load::float8 AS l FROM restaurant.restaurants WHERE id = 'resto-3'`)[0]
+        ?.l,
     });
     const before = await snapshot();
     // Re-publish every event of this order, byte for byte, as a relay that crashed before marking would.
@@ -144,7 +186,10 @@ describe("concurrency and redelivery", () => {
     const producer = new Kafka({ brokers: [...stack.config.kafkaBrokers], logLevel: 0 }).producer();
     await producer.connect();
     for (const r of rows) {
-      await producer.send({ topic: r.topic, messages: [{ key: r.message_key, value: JSON.stringify(r.envelope) }] });
+      await producer.send({
+        topic: r.topic,
+        messages: [{ key: r.message_key, value: JSON.stringify(r.envelope) }],
+      });
     }
     await producer.disconnect();
     await waitConsumed(stack.config);
@@ -158,7 +203,12 @@ describe("poison messages", () => {
   test("bad JSON, an unknown type and an invalid payload on each input topic land in the DLQ; orders still complete", async () => {
     const inputs = [TOPICS.order, TOPICS.inventory, TOPICS.payment, TOPICS.restaurant] as const;
     // Consumer groups reading each topic: the DLQ gets one entry per group per poison message.
-    const readers: Record<(typeof inputs)[number], number> = { "order.events": 1, "inventory.events": 2, "payment.events": 3, "restaurant.events": 3 };
+    const readers: Record<(typeof inputs)[number], number> = {
+      "order.events": 1,
+      "inventory.events": 2,
+      "payment.events": 3,
+      "restaurant.events": 3,
+    };
     const envelope = {
       id: crypto.randomUUID(),
       version: 1,
@@ -171,7 +221,12 @@ describe("poison messages", () => {
     const poison = [
       "{not json",
       JSON.stringify({ ...envelope, type: "OrderTeleported", payload: {} }),
-      JSON.stringify({ ...envelope, id: crypto.randomUUID(), type: "OrderPlaced", payload: { items: "many" } }),
+      JSON.stringify({
+        ...envelope,
+        id: crypto.randomUUID(),
+        type: "OrderPlaced",
+        payload: { items: "many" },
+      }),
     ];
     const producer = new Kafka({ brokers: [...stack.config.kafkaBrokers], logLevel: 0 }).producer();
     await producer.connect();
@@ -192,7 +247,12 @@ describe("poison messages", () => {
     const codes = new Set(dlq.map((m) => (m.value as { errorCode: string }).errorCode));
     expect(codes).toEqual(new Set(["POISON_BAD_JSON", "POISON_UNKNOWN_TYPE", "POISON_INVALID_PAYLOAD"]));
     for (const m of dlq) {
-      const e = m.value as { origin: Record<string, unknown>; consumerGroup: string; attempts: number; errorMessage: string };
+      const e = m.value as {
+        origin: Record<string, unknown>;
+        consumerGroup: string;
+        attempts: number;
+        errorMessage: string;
+      };
       expect(e.origin.topic).toStartWith(stack.config.topicPrefix);
       expect(typeof e.origin.partition).toBe("number");
       expect(typeof e.origin.offset).toBe("string");
@@ -212,9 +272,15 @@ describe("poison messages", () => {
     expect(await replayDlq(kafka, stack.db.sql, [target])).toBe(1);
     const after = await readTopic(stack.config, TOPICS.dlq, { until: expected + 1, timeoutMs: 30_000 });
     expect(after.length).toBe(expected + 1);
-    const replayed = (await listDlq(kafka, stack.db.sql, stack.config.topicPrefix)).filter((e) => e.replayedAt !== null);
+    const replayed = (await listDlq(kafka, stack.db.sql, stack.config.topicPrefix)).filter(
+      (e) => e.replayedAt !== null,
+    );
     expect(replayed.map((e) => e.entry.id)).toEqual([target.entry.id]);
-    const again = after.find((m) => (m.value as { origin: { headers: Record<string, string> } }).origin.headers["dlq-replay-of"] === target.entry.id);
+    const again = after.find(
+      (m) =>
+        (m.value as { origin: { headers: Record<string, string> } }).origin.headers["dlq-replay-of"] ===
+        target.entry.id,
+    );
     expect(again?.headers["dlq-origin-topic"]).toBe(target.entry.origin.topic);
   });
 });

@@ -79,7 +79,6 @@ export function waitTerminal(
   );
 }
 
-
 /** Waits until every service's consumer group has committed up to the end of each of its topics. */
 export async function waitConsumed(config: Config, timeoutMs = 30_000): Promise<void> {
   const admin = createKafka(config, "test-lag").admin();

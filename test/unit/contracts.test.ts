@@ -1,9 +1,20 @@
 import { describe, expect, test } from "bun:test";
-import { EVENT_TOPIC, EVENT_TYPES, createEvent, decodeEvent, encodeEvent } from "../../src/contracts/events.ts";
+import {
+  EVENT_TOPIC,
+  EVENT_TYPES,
+  createEvent,
+  decodeEvent,
+  encodeEvent,
+} from "../../src/contracts/events.ts";
 import { TOPICS, baseTopic, topicName } from "../../src/contracts/topics.ts";
 import { orderMigrations } from "../../src/infra/db/migrate.ts";
 
-const meta = { orderId: crypto.randomUUID(), correlationId: crypto.randomUUID(), causationId: null, producer: "gateway" as const };
+const meta = {
+  orderId: crypto.randomUUID(),
+  correlationId: crypto.randomUUID(),
+  causationId: null,
+  producer: "gateway" as const,
+};
 const placed = {
   customerId: "cust-123",
   restaurantId: "resto-3",
@@ -34,10 +45,21 @@ describe("event contracts", () => {
     const e = createEvent("OrderPlaced", placed, meta);
     expect(decodeEvent(null)).toMatchObject({ ok: false, reason: "BAD_JSON" });
     expect(decodeEvent("{nope")).toMatchObject({ ok: false, reason: "BAD_JSON" });
-    expect(decodeEvent(JSON.stringify({ hello: 1 }))).toMatchObject({ ok: false, reason: "INVALID_ENVELOPE" });
-    expect(decodeEvent(JSON.stringify({ ...e, type: "OrderTeleported" }))).toMatchObject({ ok: false, reason: "UNKNOWN_TYPE" });
-    expect(decodeEvent(JSON.stringify({ ...e, version: 99 }))).toMatchObject({ ok: false, reason: "UNSUPPORTED_VERSION" });
-    expect(decodeEvent(JSON.stringify({ ...e, payload: { ...placed, items: [{ sku: "X", quantity: -1 }] } }))).toMatchObject({
+    expect(decodeEvent(JSON.stringify({ hello: 1 }))).toMatchObject({
+      ok: false,
+      reason: "INVALID_ENVELOPE",
+    });
+    expect(decodeEvent(JSON.stringify({ ...e, type: "OrderTeleported" }))).toMatchObject({
+      ok: false,
+      reason: "UNKNOWN_TYPE",
+    });
+    expect(decodeEvent(JSON.stringify({ ...e, version: 99 }))).toMatchObject({
+      ok: false,
+      reason: "UNSUPPORTED_VERSION",
+    });
+    expect(
+      decodeEvent(JSON.stringify({ ...e, payload: { ...placed, items: [{ sku: "X", quantity: -1 }] } })),
+    ).toMatchObject({
       ok: false,
       reason: "INVALID_PAYLOAD",
       eventId: e.id,
@@ -53,7 +75,9 @@ describe("event contracts", () => {
 
 describe("migration ordering", () => {
   test("orders by number, not by name or listing order", () => {
-    expect(orderMigrations(["000002_b.sql", "000001_a.sql", "README.md"]).map((m) => m.version)).toEqual([1, 2]);
+    expect(orderMigrations(["000002_b.sql", "000001_a.sql", "README.md"]).map((m) => m.version)).toEqual([
+      1, 2,
+    ]);
   });
   test("refuses gaps, duplicates and stray names", () => {
     expect(() => orderMigrations(["000001_a.sql", "000003_c.sql"])).toThrow(/out of sequence/);

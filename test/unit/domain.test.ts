@@ -32,13 +32,19 @@ describe("kitchen maths (the seed's formula)", () => {
   });
 
   test("an item the kitchen does not make is rejected", () => {
-    const d = decideTicket({ capacity: 80, parallelization: 3, currentLoad: 0 }, [{ sku: "PIZZA_VEGGIE", quantity: 1 }], resto3);
+    const d = decideTicket(
+      { capacity: 80, parallelization: 3, currentLoad: 0 },
+      [{ sku: "PIZZA_VEGGIE", quantity: 1 }],
+      resto3,
+    );
     expect(d).toMatchObject({ accept: false, reason: "unknown_item", missing: ["PIZZA_VEGGIE"] });
   });
 
   test("fractional loads are kept to 4 decimals", () => {
     expect(orderLoad([{ sku: "BURGER_CHEESE", quantity: 1 }], resto3, 3)).toBe(17);
-    expect(orderLoad([{ sku: "FRIES_REGULAR", quantity: 1 }], new Map([["FRIES_REGULAR", 10]]), 3)).toBe(3.3333);
+    expect(orderLoad([{ sku: "FRIES_REGULAR", quantity: 1 }], new Map([["FRIES_REGULAR", 10]]), 3)).toBe(
+      3.3333,
+    );
   });
 
   test("time scale turns minutes into ms", () => {
@@ -67,7 +73,15 @@ describe("reservation maths", () => {
   });
 
   test("unknown SKUs win over shortages", () => {
-    expect(checkReservation([{ sku: "NOPE", quantity: 1 }, { sku: "FRIES_REGULAR", quantity: 1 }], stock)).toEqual({
+    expect(
+      checkReservation(
+        [
+          { sku: "NOPE", quantity: 1 },
+          { sku: "FRIES_REGULAR", quantity: 1 },
+        ],
+        stock,
+      ),
+    ).toEqual({
       ok: false,
       reason: "unknown_sku",
       skus: ["NOPE"],
@@ -75,7 +89,11 @@ describe("reservation maths", () => {
   });
 
   test("shortages name the SKUs", () => {
-    expect(checkReservation(example, stock)).toEqual({ ok: false, reason: "out_of_stock", skus: ["FRIES_REGULAR"] });
+    expect(checkReservation(example, stock)).toEqual({
+      ok: false,
+      reason: "out_of_stock",
+      skus: ["FRIES_REGULAR"],
+    });
   });
 
   test("enough stock passes", () => {
@@ -88,7 +106,10 @@ describe("payment decisions", () => {
   test("seeded behaviours are deterministic", () => {
     expect(decidePayment(ok, 2500, 0)).toEqual({ ok: true });
     expect(decidePayment({ ...ok, behavior: "decline" }, 2500, 0)).toEqual({ ok: false, reason: "declined" });
-    expect(decidePayment({ ...ok, limitCents: 1000 }, 2500, 0)).toEqual({ ok: false, reason: "limit_exceeded" });
+    expect(decidePayment({ ...ok, limitCents: 1000 }, 2500, 0)).toEqual({
+      ok: false,
+      reason: "limit_exceeded",
+    });
     expect(decidePayment(undefined, 2500, 0)).toEqual({ ok: false, reason: "unknown_payment_method" });
   });
   test("the failure rate declines with the given probability", () => {

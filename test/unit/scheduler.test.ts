@@ -28,7 +28,15 @@ class FakeClock implements Clock {
 describe("MinHeap", () => {
   test("pops in due order, ties in insertion order", () => {
     const h = new MinHeap();
-    for (const [key, dueAt] of [["c", 3], ["a", 1], ["b", 2], ["a2", 1], ["z", 9], ["m", 5]] as const) h.push({ key, dueAt });
+    for (const [key, dueAt] of [
+      ["c", 3],
+      ["a", 1],
+      ["b", 2],
+      ["a2", 1],
+      ["z", 9],
+      ["m", 5],
+    ] as const)
+      h.push({ key, dueAt });
     const out: string[] = [];
     for (let x = h.pop(); x; x = h.pop()) out.push(x.key);
     expect(out).toEqual(["a", "a2", "b", "c", "m", "z"]);
@@ -39,7 +47,12 @@ describe("DelayQueue", () => {
   test("fires keys at their due time, in order, without real sleeping", async () => {
     const clock = new FakeClock();
     const fired: string[] = [];
-    const q = new DelayQueue({ onDue: async (k) => void fired.push(k), sweepIntervalMs: 1_000_000, log: createLogger("error"), clock });
+    const q = new DelayQueue({
+      onDue: async (k) => void fired.push(k),
+      sweepIntervalMs: 1_000_000,
+      log: createLogger("error"),
+      clock,
+    });
     q.start();
     q.schedule("late", clock.t + 500);
     q.schedule("early", clock.t + 100);

@@ -175,6 +175,7 @@ CREATE TABLE restaurant.tickets (
   reason        text,
   correlation_id uuid NOT NULL,
   accepted_event_id uuid,
+  traceparent   text,
   accepted_at   timestamptz NOT NULL DEFAULT now(),
   ready_at      timestamptz,
   readied_at    timestamptz

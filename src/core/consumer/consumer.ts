@@ -16,11 +16,13 @@ import type { Consumer, EachMessagePayload, Kafka } from "kafkajs";
 import type { Config } from "../../config.ts";
 import { type AnyEnvelope, EVENT_TOPIC, createEvent, decodeEvent, reactionTo } from "../../contracts/events.ts";
 import { topicName } from "../../contracts/topics.ts";
+import { childTraceparent } from "../../contracts/trace.ts";
 import { backoffDelay } from "../../domain/backoff.ts";
 import { SagaError, errorCode, errorMessage, isRetryable } from "../../errors.ts";
 import type { Sql } from "../../infra/db/client.ts";
 import type { Logger } from "../../infra/log.ts";
 import { type Clock, systemClock } from "../clock.ts";
+import { headersToStrings } from "../dlq/entry.ts";
 import type { DlqPublisher } from "../dlq/publisher.ts";
 import { type OutboxEntry, insertOutbox } from "../outbox/queries.ts";
 import type { Dispatcher, MessageMeta } from "./dispatcher.ts";
@@ -125,8 +127,16 @@ export class ServiceConsumer {
       this.stats.ignored++;
       return;
     }
+    const headers = headersToStrings(message.headers as Record<string, unknown> | undefined);
     for (let attempt = 1; ; attempt++) {
-      const meta: MessageMeta = { topic, partition, offset: message.offset, key: message.key?.toString() ?? null, attempt };
+      const meta: MessageMeta = {
+        topic,
+        partition,
+        offset: message.offset,
+        key: message.key?.toString() ?? null,
+        attempt,
+        headers,
+      };
       try {
         const applied = await this.applyOnce(event, meta);
         if (applied) this.stats.applied++;
@@ -184,7 +194,12 @@ export class ServiceConsumer {
             message: meta,
             emit: (type, payload) => {
               const created = createEvent(type, payload, reactionTo(event, service));
-              emitted.push({ topic: topicName(config.topicPrefix, EVENT_TOPIC[type]), event: created });
+              emitted.push({
+                topic: topicName(config.topicPrefix, EVENT_TOPIC[type]),
+                event: created,
+                // The saga stays one trace: each reaction is a new span of the incoming trace.
+                headers: { traceparent: childTraceparent(meta.headers.traceparent) },
+              });
               return created;
             },
             afterCommit: (fn) => committed.push(fn),

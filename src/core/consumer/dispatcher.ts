@@ -12,6 +12,8 @@ export interface MessageMeta {
   readonly offset: string;
   readonly key: string | null;
   readonly attempt: number;
+  /** The message's Kafka headers as text (trace context, correlation, …). */
+  readonly headers: Readonly<Record<string, string>>;
 }
 
 export interface HandlerContext {

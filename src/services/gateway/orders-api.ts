@@ -1,4 +1,5 @@
 /** `POST /api/v1/orders` and `GET /api/v1/orders/:id`. */
+import { childTraceparent } from "../../contracts/trace.ts";
 import { parseOrderRequest } from "../../domain/order-request.ts";
 import type { Sql } from "../../infra/db/client.ts";
 import type { GatewayMetrics } from "./metrics.ts";
@@ -16,7 +17,6 @@ export interface OrdersApiDeps {
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const TRACEPARENT = /^[\da-f]{2}-[\da-f]{32}-[\da-f]{16}-[\da-f]{2}$/;
 
 function idempotencyKeyOf(req: Request): string | undefined {
   const key = req.headers.get("idempotency-key");
@@ -32,12 +32,12 @@ function idempotencyKeyOf(req: Request): string | undefined {
   return key;
 }
 
-/** Kafka headers for the OrderPlaced event: the request id, and the caller's trace if it sent one. */
+/**
+ * Kafka headers for the OrderPlaced event: the request id, and a `traceparent` continuing the
+ * caller's trace if it sent one (a new trace otherwise), so the whole saga is one trace.
+ */
 function eventHeaders(req: Request, requestId: string): Record<string, string> {
-  const headers: Record<string, string> = { "request-id": requestId };
-  const traceparent = req.headers.get("traceparent");
-  if (traceparent && TRACEPARENT.test(traceparent)) headers.traceparent = traceparent;
-  return headers;
+  return { "request-id": requestId, traceparent: childTraceparent(req.headers.get("traceparent")) };
 }
 
 export async function postOrder(deps: OrdersApiDeps, req: Request, requestId: string): Promise<Response> {

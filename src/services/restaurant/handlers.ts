@@ -38,7 +38,13 @@ async function decide(event: Envelope<"PaymentAuthorized">, ctx: HandlerContext,
   }
   const decision = decideTicket(kitchen, p.items, prep);
   const ticketId = crypto.randomUUID();
-  const base = { orderId: event.orderId, ticketId, restaurantId: p.restaurantId, correlationId: event.correlationId };
+  const base = {
+    orderId: event.orderId,
+    ticketId,
+    restaurantId: p.restaurantId,
+    correlationId: event.correlationId,
+    traceparent: ctx.message.headers.traceparent ?? null,
+  };
   if (!decision.accept) {
     await q.insertTicket(tx, {
       ...base,

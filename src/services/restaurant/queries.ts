@@ -40,14 +40,16 @@ export interface NewTicket {
   readonly correlationId: string;
   readonly acceptedEventId: string | null;
   readonly readyAt: Date | null;
+  /** Trace context of the order's saga, for the RestaurantReady fired later. */
+  readonly traceparent: string | null;
 }
 
 export async function insertTicket(tx: TxSql, t: NewTicket): Promise<void> {
   await tx`
     INSERT INTO restaurant.tickets
-      (order_id, ticket_id, restaurant_id, load, eta_minutes, status, reason, correlation_id, accepted_event_id, ready_at)
+      (order_id, ticket_id, restaurant_id, load, eta_minutes, status, reason, correlation_id, accepted_event_id, ready_at, traceparent)
     VALUES (${t.orderId}, ${t.ticketId}, ${t.restaurantId}, ${t.load}, ${t.etaMinutes}, ${t.status}, ${t.reason},
-            ${t.correlationId}, ${t.acceptedEventId}, ${t.readyAt})`;
+            ${t.correlationId}, ${t.acceptedEventId}, ${t.readyAt}, ${t.traceparent})`;
 }
 
 export interface ReadyTicket {
@@ -57,6 +59,7 @@ export interface ReadyTicket {
   readonly load: number;
   readonly correlationId: string;
   readonly acceptedEventId: string | null;
+  readonly traceparent: string | null;
 }
 
 /**
@@ -67,7 +70,7 @@ export async function markReady(tx: TxSql, orderId: string): Promise<ReadyTicket
   const [row] = await tx`
     UPDATE restaurant.tickets SET status = 'READY', readied_at = now()
     WHERE order_id = ${orderId} AND status = 'PREPARING'
-    RETURNING order_id, ticket_id, restaurant_id, load, correlation_id, accepted_event_id`;
+    RETURNING order_id, ticket_id, restaurant_id, load, correlation_id, accepted_event_id, traceparent`;
   if (!row) return undefined;
   return {
     orderId: row.order_id as string,
@@ -76,6 +79,7 @@ export async function markReady(tx: TxSql, orderId: string): Promise<ReadyTicket
     load: Number(row.load),
     correlationId: row.correlation_id as string,
     acceptedEventId: (row.accepted_event_id as string | null) ?? null,
+    traceparent: (row.traceparent as string | null) ?? null,
   };
 }
 

@@ -7,6 +7,7 @@
 import type { Config } from "../../config.ts";
 import { EVENT_TOPIC, createEvent } from "../../contracts/events.ts";
 import { topicName } from "../../contracts/topics.ts";
+import { childTraceparent } from "../../contracts/trace.ts";
 import type { Clock } from "../../core/clock.ts";
 import { insertOutbox } from "../../core/outbox/queries.ts";
 import { DelayQueue } from "../../core/scheduler/delay-queue.ts";
@@ -39,7 +40,13 @@ export async function fireTicket(opts: ReadinessOptions, orderId: string): Promi
         occurredAt: new Date(opts.clock.now()),
       },
     );
-    await insertOutbox(tx, "restaurant", [{ topic: topicName(opts.config.topicPrefix, EVENT_TOPIC.RestaurantReady), event }]);
+    await insertOutbox(tx, "restaurant", [
+      {
+        topic: topicName(opts.config.topicPrefix, EVENT_TOPIC.RestaurantReady),
+        event,
+        headers: { traceparent: childTraceparent(ticket.traceparent) },
+      },
+    ]);
     return true;
   });
 }
