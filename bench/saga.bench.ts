@@ -1,6 +1,6 @@
 /**
- * Saga throughput on one machine: every role in this process (as `saga-cli run all`), ORDERS
- * orders posted CONCURRENCY at a time, until every order is COMPLETED. Kitchens are made huge
+ * Saga throughput on one machine: every role in this process (as `saga-cli run all`) or, with
+ * TOPOLOGY=processes, each role in its own process (as `saga-cli up` runs them); ORDERS orders posted CONCURRENCY at a time, until every order is COMPLETED. Kitchens are made huge
  * and instant (time scale 0: a ticket is ready as soon as it is accepted) so the run measures
  * the pipeline — HTTP → outbox → Kafka → four services → readiness → gateway — not the simulated
  * kitchen. Two workloads: `hot` (every order takes the same SKU of one restaurant: every
@@ -8,17 +8,58 @@
  * Prints throughput and decision / completion latency percentiles (from the gateway's own
  * timestamps), median of RUNS runs.
  *
- *   bun bench/saga.bench.ts        (ORDERS=600 CONCURRENCY=40 RUNS=3 by default)
+ *   bun bench/saga.bench.ts                       (ORDERS=600 CONCURRENCY=40 RUNS=3 by default)
+ *   TOPOLOGY=processes bun bench/saga.bench.ts
  */
+import { join } from "node:path";
+import type { Config } from "../src/config.ts";
+import { projectRoot } from "../src/config.ts";
 import { createLogger } from "../src/infra/log.ts";
 import { startRoles } from "../src/services/process.ts";
 import { ROLE_NAMES } from "../src/services/runtime.ts";
 import { type OrderBody, exampleOrder, placeOrder } from "../test/support/saga.ts";
-import { createTestStack } from "../test/support/stack.ts";
+import { createTestStack, freePort, waitFor } from "../test/support/stack.ts";
 
 const ORDERS = Number(process.env.ORDERS ?? 600);
 const CONCURRENCY = Number(process.env.CONCURRENCY ?? 40);
 const RUNS = Number(process.env.RUNS ?? 3);
+const TOPOLOGY = process.env.TOPOLOGY === "processes" ? "processes" : "in-process";
+
+/** Every role in its own `saga-cli run <role>` process; resolves to the gateway URL and a stop. */
+async function startProcesses(config: Config): Promise<{ base: string; stop(): Promise<void> }> {
+  const port = freePort();
+  const procs = ROLE_NAMES.map((role) =>
+    Bun.spawn([process.execPath, join(projectRoot, "src/cli/main.ts"), "run", role], {
+      env: {
+        ...process.env,
+        DATABASE_URL: config.databaseUrl,
+        KAFKA_BROKERS: config.kafkaBrokers.join(","),
+        SAGA_TOPIC_PREFIX: config.topicPrefix,
+        SAGA_HTTP_PORT: String(port),
+        SAGA_TIME_SCALE: "0",
+        SAGA_LOG_LEVEL: "error",
+      },
+      stdout: "ignore",
+      stderr: "inherit",
+    }),
+  );
+  const base = `http://127.0.0.1:${port}`;
+  await waitFor(async () => (await fetch(`${base}/health`).catch(() => undefined))?.ok === true, { timeoutMs: 30_000 });
+  await Bun.sleep(3000); // let every consumer group settle before timing
+  return {
+    base,
+    stop: async () => {
+      for (const p of procs) p.kill("SIGTERM");
+      await Promise.all(procs.map((p) => p.exited));
+    },
+  };
+}
+
+async function startTopology(config: Config): Promise<{ base: string; stop(): Promise<void> }> {
+  if (TOPOLOGY === "processes") return startProcesses(config);
+  const running = await startRoles(config, ROLE_NAMES, { log: createLogger("error", "bench"), port: 0 });
+  return { base: `http://127.0.0.1:${running.httpPort}`, stop: () => running.stop() };
+}
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
@@ -45,8 +86,8 @@ async function runOnce(bodies: OrderBody[]): Promise<RunResult> {
   const { sql } = stack.db;
   await sql`UPDATE restaurant.restaurants SET capacity = 1000000`;
   await sql`UPDATE inventory.stock SET initial = 1000000, available = 1000000`;
-  const running = await startRoles(stack.config, ROLE_NAMES, { log: createLogger("error", "bench"), port: 0 });
-  const base = `http://127.0.0.1:${running.httpPort}`;
+  const running = await startTopology(stack.config);
+  const base = running.base;
   const started = performance.now();
   let next = 0;
   await Promise.all(
@@ -92,6 +133,6 @@ for (const [name, bodies] of Object.entries(WORKLOADS)) {
   const m = (k: keyof RunResult) => median(results.map((r) => r[k])).toFixed(0);
   lines.push(`| ${name} | ${m("perSecond")} | ${m("decideP50")} | ${m("decideP99")} | ${m("completeP50")} | ${m("completeP99")} |`);
 }
-console.log(`saga end to end, ${ORDERS} orders, ${CONCURRENCY} in flight, median of ${RUNS} runs (${new Date().toISOString().slice(0, 10)})\n`);
+console.log(`saga end to end (${TOPOLOGY}), ${ORDERS} orders, ${CONCURRENCY} in flight, median of ${RUNS} runs (${new Date().toISOString().slice(0, 10)})\n`);
 console.log("| workload | orders/s | decide p50 ms | decide p99 ms | complete p50 ms | complete p99 ms |\n|---|---|---|---|---|---|");
 for (const l of lines) console.log(l);
