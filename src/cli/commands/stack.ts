@@ -79,7 +79,7 @@ export function registerStackCommand(program: Command): void {
   const stack = program
     .command("stack")
     .description(
-      "Provision the real local stack without Docker: Kafka (KRaft), Postgres, Redis, topics, schema, seed",
+      "provision the real local stack without Docker: Kafka (KRaft), Postgres, Redis, topics, schema, seed",
     );
 
   stack
