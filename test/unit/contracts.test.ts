@@ -94,3 +94,12 @@ describe("embedded migrations", () => {
     expect(EMBEDDED_SEED).toBe(await Bun.file(SEED_FILE).text());
   });
 });
+
+describe("kafka storage format arguments", () => {
+  test("cluster ids are 22 URL-safe characters and some start with '-' — so they must be passed as --cluster-id=…", async () => {
+    const { randomClusterId } = await import("../../src/infra/stack/kafka-config.ts");
+    const ids = Array.from({ length: 2000 }, () => randomClusterId());
+    for (const id of ids) expect(id).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(ids.some((id) => id.startsWith("-"))).toBe(true);
+  });
+});

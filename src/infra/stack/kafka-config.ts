@@ -109,10 +109,9 @@ export function formatStorage(java: string, dist: KafkaDist, paths: KafkaPaths):
     ...jvmArgs(dist, paths),
     "kafka.tools.StorageTool",
     "format",
-    "-t",
-    randomClusterId(),
-    "-c",
-    paths.serverProperties,
+    // `--opt=value`: a cluster id may start with "-" (base64url), which argparse would take for an option.
+    `--cluster-id=${randomClusterId()}`,
+    `--config=${paths.serverProperties}`,
   ];
   const r = run(java, args, { cwd: paths.dir });
   if (r.status !== 0) {
