@@ -21,9 +21,10 @@ let running: RunningRoles;
 let base: string;
 
 beforeAll(async () => {
-  // 50 ms per prep minute: the example order (load 42) is ready ~2.1 s after acceptance.
-  stack = await createTestStack({ timeScaleMsPerMinute: 50 });
-  running = await startRoles(stack.config, ROLE_NAMES, { log: createLogger("warn", "saga-test"), port: 0 });
+  // 100 ms per prep minute: the example order (load 42) is ready ~4.2 s after acceptance — ample
+  // time for a second order to be decided while the first is in the oven, even on a loaded machine.
+  stack = await createTestStack({ timeScaleMsPerMinute: 100 });
+  running = await startRoles(stack.config, ROLE_NAMES, { log: createLogger("error", "saga-test"), port: 0 });
   base = `http://127.0.0.1:${running.httpPort}`;
 });
 
