@@ -265,13 +265,18 @@ describe("poison messages", () => {
       expect(e.attempts).toBe(1);
     }
 
-    // Replay re-publishes the original bytes; still poison, so it comes back — and is marked replayed.
+    // Replay re-publishes the original bytes to the original topic, meant for the group that failed:
+    // payment.events has three reader groups, yet only that one handles it (still poison: one new entry).
     const kafka = new Kafka({ brokers: [...stack.config.kafkaBrokers], logLevel: 0 });
     const entries = await listDlq(kafka, stack.db.sql, stack.config.topicPrefix);
     expect(entries.length).toBe(expected);
-    const target = entries.find((e) => e.entry.origin.topic.endsWith(TOPICS.order))!;
+    const target = entries.find(
+      (e) => e.entry.origin.topic.endsWith(TOPICS.payment) && e.entry.service === "restaurant",
+    )!;
     expect(await replayDlq(kafka, stack.db.sql, [target])).toBe(1);
-    const after = await readTopic(stack.config, TOPICS.dlq, { until: expected + 1, timeoutMs: 30_000 });
+    await readTopic(stack.config, TOPICS.dlq, { until: expected + 1, timeoutMs: 30_000 });
+    await waitConsumed(stack.config);
+    const after = await readTopic(stack.config, TOPICS.dlq, { until: expected + 3, timeoutMs: 3_000 });
     expect(after.length).toBe(expected + 1);
     const replayed = (await listDlq(kafka, stack.db.sql, stack.config.topicPrefix)).filter(
       (e) => e.replayedAt !== null,
@@ -282,6 +287,7 @@ describe("poison messages", () => {
         (m.value as { origin: { headers: Record<string, string> } }).origin.headers["dlq-replay-of"] ===
         target.entry.id,
     );
+    expect(again?.value).toMatchObject({ consumerGroup: target.entry.consumerGroup, service: "restaurant" });
     expect(again?.headers["dlq-origin-topic"]).toBe(target.entry.origin.topic);
   });
 });

@@ -22,7 +22,7 @@ import { SagaError, errorCode, errorMessage, isRetryable } from "../../errors.ts
 import type { Sql } from "../../infra/db/client.ts";
 import type { Logger } from "../../infra/log.ts";
 import { type Clock, systemClock } from "../clock.ts";
-import { headersToStrings } from "../dlq/entry.ts";
+import { DLQ_TARGET_GROUP, headersToStrings } from "../dlq/entry.ts";
 import type { DlqPublisher } from "../dlq/publisher.ts";
 import { type OutboxEntry, insertOutbox } from "../outbox/queries.ts";
 import type { Dispatcher, MessageMeta } from "./dispatcher.ts";
@@ -116,6 +116,11 @@ export class ServiceConsumer {
 
   private async handleMessage(payload: EachMessagePayload): Promise<void> {
     const { topic, partition, message } = payload;
+    const target = message.headers?.[DLQ_TARGET_GROUP]?.toString();
+    if (target !== undefined && target !== this.opts.groupId) {
+      this.stats.ignored++; // a DLQ replay meant for another group
+      return;
+    }
     const decoded = decodeEvent(message.value);
     if (!decoded.ok) {
       const err = new SagaError("POISON_MESSAGE", `${decoded.reason}: ${decoded.message}`, { retryable: false });

@@ -4,6 +4,12 @@
  */
 import { z } from "zod";
 
+/**
+ * Header on a replayed message naming the one consumer group that should handle it: a replay goes
+ * back to the original topic, where every group reads it, but only the group that failed needs it.
+ */
+export const DLQ_TARGET_GROUP = "dlq-target-group";
+
 export const DlqEntrySchema = z.object({
   id: z.uuid(),
   deadLetteredAt: z.string(),

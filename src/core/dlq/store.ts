@@ -1,7 +1,7 @@
 /**
  * Operator access to the dead-letter queue: list entries (read from `dlq.events`), replay one
- * to its original topic (same key, value and headers, plus `dlq-replay-of`), and remember which
- * were replayed (`saga_meta.dlq_replays`).
+ * to its original topic (same key, value and headers, plus `dlq-replay-of` and the consumer
+ * group it is meant for), and remember which were replayed (`saga_meta.dlq_replays`).
  */
 import type { Kafka } from "kafkajs";
 import { TOPICS, topicName } from "../../contracts/topics.ts";
@@ -9,7 +9,7 @@ import { SagaError } from "../../errors.ts";
 import type { Sql } from "../../infra/db/client.ts";
 import { createIdempotentProducer } from "../../infra/kafka.ts";
 import { readTopicToEnd } from "../../infra/kafka-read.ts";
-import { type DlqEntry, DlqEntrySchema, decodeValue } from "./entry.ts";
+import { DLQ_TARGET_GROUP, type DlqEntry, DlqEntrySchema, decodeValue } from "./entry.ts";
 
 export interface StoredDlqEntry {
   readonly entry: DlqEntry;
@@ -61,7 +61,8 @@ export async function replayDlq(kafka: Kafka, sql: Sql, entries: readonly Stored
           {
             key: entry.origin.key,
             value: decodeValue(entry),
-            headers: { ...entry.origin.headers, "dlq-replay-of": entry.id },
+            // Only the group that failed handles the replay; the topic's other groups skip it.
+            headers: { ...entry.origin.headers, "dlq-replay-of": entry.id, [DLQ_TARGET_GROUP]: entry.consumerGroup },
           },
         ],
       });
