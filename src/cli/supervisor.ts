@@ -25,8 +25,12 @@ export function selfCommand(): string[] {
   return main.startsWith("/$bunfs/") || main === process.execPath ? [process.execPath] : [process.execPath, main];
 }
 
+/** A role that ran this long before dying is restarted promptly again (its crash streak resets). */
+const HEALTHY_RUN_MS = 30_000;
+
 export class Supervisor {
   private readonly children = new Map<RoleName, ChildProcess>();
+  private readonly streaks = new Map<RoleName, { count: number; startedAt: number }>();
   readonly processes: RoleProcess[];
   private stopping = false;
 
@@ -61,6 +65,8 @@ export class Supervisor {
     closeSync(fd);
     p.pid = child.pid;
     p.state = "running";
+    const streak = this.streaks.get(p.role) ?? { count: 0, startedAt: 0 };
+    this.streaks.set(p.role, { count: streak.count, startedAt: Date.now() });
     this.children.set(p.role, child);
     child.on("exit", (code, signal) => {
       p.lastExit = signal ? `signal ${signal}` : `exit ${code}`;
@@ -71,7 +77,11 @@ export class Supervisor {
       }
       p.state = "restarting";
       p.restarts++;
-      const delay = backoffDelay(Math.min(p.restarts, 6), { baseMs: 500, maxMs: 10_000, jitter: 0.2 });
+      // Back off on a crash loop; a role that ran a while before dying is restarted promptly.
+      const last = this.streaks.get(p.role) ?? { count: 0, startedAt: 0 };
+      const count = Date.now() - last.startedAt > HEALTHY_RUN_MS ? 1 : last.count + 1;
+      this.streaks.set(p.role, { count, startedAt: last.startedAt });
+      const delay = backoffDelay(Math.min(count, 6), { baseMs: 500, maxMs: 10_000, jitter: 0.2 });
       this.log.warn(`${p.role} exited (${p.lastExit}); restarting`, { inMs: delay, log: this.logFile(p.role) });
       setTimeout(() => this.stopping || this.spawn(p), delay);
     });
