@@ -60,7 +60,12 @@ export function registerCheckCommand(program: Command): void {
         }
         const results = await auditInvariants(sql);
         process.stdout.write(`${opts.json ? JSON.stringify({ ok: results.every((r) => r.ok), results }, null, 2) : formatReport(results)}\n`);
-        process.exitCode = results.every((r) => r.ok) ? EXIT.OK : EXIT.CHECK_FAILED;
+        const allOk = results.every((r) => r.ok);
+        if (!allOk && opts.wait === undefined && !opts.json) {
+          // Orders in flight and events not yet consumed look like violations until the saga settles.
+          process.stderr.write("  (checked without waiting: if roles are still working, run `saga-cli check --wait`)\n");
+        }
+        process.exitCode = allOk ? EXIT.OK : EXIT.CHECK_FAILED;
       } finally {
         await sql.end({ timeout: 2 });
       }
