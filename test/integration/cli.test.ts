@@ -108,6 +108,16 @@ describe("expected failures: one line, a documented exit code, nothing changed",
     expect(schemas.length).toBe(0);
   });
 
+  test("up on a port already in use → exit 2 before touching anything", async () => {
+    const server = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => new Response("not saga") });
+    try {
+      const r = await cli(["up", "--no-dashboard", "--port", String(server.port)]);
+      expectOneClearError(r, 2, new RegExp(`port ${server.port} on 127\\.0\\.0\\.1 is already in use`));
+    } finally {
+      server.stop(true);
+    }
+  });
+
   test("dlq replay without an id or --all → exit 2", async () => {
     expectOneClearError(await cli(["dlq", "replay"]), 2, /give an entry id or --all/);
   });

@@ -8,6 +8,7 @@ import type { Command } from "commander";
 import { SagaError } from "../../errors.ts";
 import { createLogger } from "../../infra/log.ts";
 import { ensureStack } from "../../infra/stack/index.ts";
+import { portOpen } from "../../infra/stack/processes.ts";
 import { ROLE_NAMES } from "../../services/runtime.ts";
 import { Supervisor, selfCommand } from "../supervisor.ts";
 import { type RoleFlags, addRoleFlags, roleConfig } from "./run.ts";
@@ -71,6 +72,12 @@ export function registerUpCommand(program: Command): void {
     .action(async (flags: UpFlags) => {
       const config = roleConfig(flags);
       const log = createLogger(config.logLevel, "up");
+      if (await portOpen(config.httpHost, config.httpPort, 500)) {
+        // Otherwise our gateway would crash-loop on EADDRINUSE while whatever holds the port answers.
+        throw new SagaError("INVALID_INPUT", `port ${config.httpPort} on ${config.httpHost} is already in use`, {
+          hint: "is another `saga-cli up` or `run gateway` running? stop it, or pick another port with --port",
+        });
+      }
       await ensureStack(config, log, { docker: flags.docker });
       const supervisor = new Supervisor(config, ROLE_NAMES, log, childArgs(flags));
       supervisor.start();
