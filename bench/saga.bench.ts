@@ -11,6 +11,7 @@
  *   bun bench/saga.bench.ts                       (ORDERS=600 CONCURRENCY=40 RUNS=3 by default)
  *   TOPOLOGY=processes bun bench/saga.bench.ts
  */
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Config } from "../src/config.ts";
 import { projectRoot } from "../src/config.ts";
@@ -25,8 +26,21 @@ const CONCURRENCY = Number(process.env.CONCURRENCY ?? 40);
 const RUNS = Number(process.env.RUNS ?? 3);
 const TOPOLOGY = process.env.TOPOLOGY === "processes" ? "processes" : "in-process";
 
+/** Peak resident memory (VmHWM) of a process, in MiB, from /proc. */
+function peakRssMiB(pid: number): number {
+  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+  return m ? Number(m[1]) / 1024 : Number.NaN;
+}
+
+interface Topology {
+  base: string;
+  /** Peak RSS of the processes running the roles, MiB (summed). */
+  peakRss(): number;
+  stop(): Promise<void>;
+}
+
 /** Every role in its own `saga-cli run <role>` process; resolves to the gateway URL and a stop. */
-async function startProcesses(config: Config): Promise<{ base: string; stop(): Promise<void> }> {
+async function startProcesses(config: Config): Promise<Topology> {
   const port = freePort();
   const procs = ROLE_NAMES.map((role) =>
     Bun.spawn([process.execPath, join(projectRoot, "src/cli/main.ts"), "run", role], {
@@ -48,6 +62,7 @@ async function startProcesses(config: Config): Promise<{ base: string; stop(): P
   await Bun.sleep(3000); // let every consumer group settle before timing
   return {
     base,
+    peakRss: () => procs.reduce((sum, p) => sum + peakRssMiB(p.pid), 0),
     stop: async () => {
       for (const p of procs) p.kill("SIGTERM");
       await Promise.all(procs.map((p) => p.exited));
@@ -55,10 +70,11 @@ async function startProcesses(config: Config): Promise<{ base: string; stop(): P
   };
 }
 
-async function startTopology(config: Config): Promise<{ base: string; stop(): Promise<void> }> {
+async function startTopology(config: Config): Promise<Topology> {
   if (TOPOLOGY === "processes") return startProcesses(config);
   const running = await startRoles(config, ROLE_NAMES, { log: createLogger("error", "bench"), port: 0 });
-  return { base: `http://127.0.0.1:${running.httpPort}`, stop: () => running.stop() };
+  // In-process, the roles share this process with the load itself: its peak RSS bounds theirs.
+  return { base: `http://127.0.0.1:${running.httpPort}`, peakRss: () => peakRssMiB(process.pid), stop: () => running.stop() };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -70,6 +86,7 @@ interface RunResult {
   decideP99: number;
   completeP50: number;
   completeP99: number;
+  peakRssMiB: number;
 }
 
 const WORKLOADS: Record<string, OrderBody[]> = {
@@ -104,6 +121,7 @@ async function runOnce(bodies: OrderBody[]): Promise<RunResult> {
     await Bun.sleep(20);
   }
   const seconds = (performance.now() - started) / 1000;
+  const peakRss = running.peakRss();
   const [lat] = await sql`
     SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM decided_at - placed_at)) * 1000 AS d50,
            percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM decided_at - placed_at)) * 1000 AS d99,
@@ -119,6 +137,7 @@ async function runOnce(bodies: OrderBody[]): Promise<RunResult> {
     decideP99: Number(lat?.d99),
     completeP50: Number(lat?.c50),
     completeP99: Number(lat?.c99),
+    peakRssMiB: peakRss,
   };
 }
 
@@ -131,8 +150,12 @@ for (const [name, bodies] of Object.entries(WORKLOADS)) {
     results.push(r);
   }
   const m = (k: keyof RunResult) => median(results.map((r) => r[k])).toFixed(0);
-  lines.push(`| ${name} | ${m("perSecond")} | ${m("decideP50")} | ${m("decideP99")} | ${m("completeP50")} | ${m("completeP99")} |`);
+  lines.push(
+    `| ${name} | ${m("perSecond")} | ${m("decideP50")} | ${m("decideP99")} | ${m("completeP50")} | ${m("completeP99")} | ${m("peakRssMiB")} |`,
+  );
 }
 console.log(`saga end to end (${TOPOLOGY}), ${ORDERS} orders, ${CONCURRENCY} in flight, median of ${RUNS} runs (${new Date().toISOString().slice(0, 10)})\n`);
-console.log("| workload | orders/s | decide p50 ms | decide p99 ms | complete p50 ms | complete p99 ms |\n|---|---|---|---|---|---|");
+console.log(
+  "| workload | orders/s | decide p50 ms | decide p99 ms | complete p50 ms | complete p99 ms | peak RSS MiB |\n|---|---|---|---|---|---|---|",
+);
 for (const l of lines) console.log(l);
