@@ -144,13 +144,15 @@ async function waitReady(
     timeoutMs: READY_TIMEOUT_MS,
     intervalMs: 500,
     onTick: step.tick,
-    abort: () => (isAlive(pid, MARKER) ? undefined : "exited"),
+    // No marker here: we just spawned this PID, and until the child has exec'd, its cmdline is
+    // still ours — a marker check would call a starting server "exited" (seen under CPU load).
+    abort: () => (isAlive(pid) ? undefined : "exited"),
   });
   if (ready) {
     step.end(`ready in ${seconds(Date.now() - started)}`);
     return;
   }
-  const exited = !isAlive(pid, MARKER);
+  const exited = !isAlive(pid);
   step.end(exited ? "exited" : "timed out");
   if (exited || opts.stopOnFailure) {
     if (!exited) await stopPid(pid, { timeoutMs: 10_000, marker: MARKER });

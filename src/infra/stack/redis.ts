@@ -137,14 +137,16 @@ async function waitReady(
     timeoutMs: 15_000,
     intervalMs: 100,
     onTick: step.tick,
-    abort: () => (isAlive(pid, MARKER) ? undefined : "exited"),
+    // No marker here: we just spawned this PID, and until the child has exec'd, its cmdline is
+    // still ours — a marker check would call a starting server "exited" (seen under CPU load).
+    abort: () => (isAlive(pid) ? undefined : "exited"),
   });
   if (ready) {
     step.end(`ready in ${seconds(Date.now() - started)}`);
     return;
   }
   step.end("failed");
-  const exited = !isAlive(pid, MARKER);
+  const exited = !isAlive(pid);
   if (exited || opts.stopOnFailure) {
     if (!exited) await stopPid(pid, { marker: MARKER, timeoutMs: 5_000 });
     removePid(config.stateDir, NAME);
