@@ -141,6 +141,26 @@ describe("expected failures: one line, a documented exit code, nothing changed",
     expect(r.stdout).toContain(`${stack.config.topicPrefix}order.events: 0 of 0 message(s)`);
   });
 
+  test("db prune: a bad duration → exit 2; --dry-run counts and deletes nothing; prune deletes only what is old", async () => {
+    expectOneClearError(await cli(["db", "prune", "--older-than", "soon"]), 2, /is not a duration/);
+    const sql = stack.db.sql;
+    const id = crypto.randomUUID();
+    await sql`
+      INSERT INTO payment.inbox (consumer, event_id, event_type, topic, kafka_partition, kafka_offset, processed_at)
+      VALUES ('payment', ${id}, 'ItemsReserved', 't', 0, 0, now() - interval '2 days'),
+             ('payment', ${crypto.randomUUID()}, 'ItemsReserved', 't', 0, 1, now())`;
+    const dry = await cli(["db", "prune", "--older-than", "1d", "--dry-run"]);
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toMatch(/would delete/);
+    expect(dry.stdout).toMatch(/payment\s+0\s+1\s+0/);
+    expect((await sql`SELECT count(*)::int AS n FROM payment.inbox`)[0]?.n).toBe(2);
+    const real = await cli(["db", "prune", "--older-than", "1d"]);
+    expect(real.code).toBe(0);
+    const left = await sql`SELECT event_id FROM payment.inbox`;
+    expect(left.length).toBe(1);
+    expect(left[0]?.event_id).not.toBe(id);
+  });
+
   test("every command has --help", async () => {
     for (const args of [
       ["--help"],

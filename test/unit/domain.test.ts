@@ -131,3 +131,13 @@ describe("backoff", () => {
     expect(backoffDelay(0, { baseMs: 100, maxMs: 5000, jitter: 0 })).toBe(0);
   });
 });
+
+describe("retention durations", () => {
+  test("parses s, m, h, d and refuses anything else", async () => {
+    const { parseDuration } = await import("../../src/core/retention.ts");
+    expect([parseDuration("90s"), parseDuration("15m"), parseDuration("24h"), parseDuration("7d")]).toEqual([
+      90_000, 900_000, 86_400_000, 604_800_000,
+    ]);
+    for (const bad of ["", "24", "1w", "-1h", "1.5h", "h"]) expect(parseDuration(bad)).toBeUndefined();
+  });
+});

@@ -3,7 +3,9 @@ import { loadConfig } from "../../config.ts";
 import { connectDb } from "../../infra/db/client.ts";
 import { loadMigrations, migrate, seed } from "../../infra/db/migrate.ts";
 import { ensureDatabase } from "../../infra/stack/database.ts";
-import { errorMessage, unavailable } from "../../errors.ts";
+import { parseDuration, prune } from "../../core/retention.ts";
+import { SagaError, errorMessage, unavailable } from "../../errors.ts";
+import { requireDatabase } from "../../services/preflight.ts";
 import { table } from "../output.ts";
 
 async function withDb<T>(fn: (sql: ReturnType<typeof connectDb>) => Promise<T>): Promise<T> {
@@ -38,6 +40,29 @@ export function registerDbCommand(program: Command): void {
         await seed(sql);
       });
       process.stdout.write("seeded\n");
+    });
+  db.command("prune")
+    .description("delete published outbox rows, inbox rows and idempotency keys older than a window")
+    .option("--older-than <duration>", "age to keep, e.g. 90s, 15m, 24h, 7d", "24h")
+    .option("--dry-run", "only count what would be deleted")
+    .addHelpText(
+      "after",
+      "\nNothing is pruned automatically. `saga-cli check` (invariant 5) then audits only the events still kept.",
+    )
+    .action(async (opts: { olderThan: string; dryRun?: boolean }) => {
+      const ms = parseDuration(opts.olderThan);
+      if (ms === undefined) {
+        throw new SagaError("INVALID_INPUT", `--older-than "${opts.olderThan}" is not a duration`, {
+          hint: "use a number and a unit: 90s, 15m, 24h, 7d",
+        });
+      }
+      const counts = await withDb(async (sql) => {
+        await requireDatabase(sql, loadConfig());
+        return prune(sql, ms, opts.dryRun === true);
+      });
+      const rows = counts.map((c) => [c.schema, String(c.outbox), String(c.inbox), String(c.idempotencyKeys)]);
+      process.stdout.write(`${opts.dryRun ? "would delete" : "deleted"} (older than ${opts.olderThan}):\n`);
+      process.stdout.write(`${table(["SCHEMA", "OUTBOX (PUBLISHED)", "INBOX", "IDEMPOTENCY KEYS"], rows)}\n`);
     });
   db.command("status")
     .description("list migrations and whether each is applied")

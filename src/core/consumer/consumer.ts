@@ -14,7 +14,13 @@
  */
 import type { Consumer, EachMessagePayload, Kafka } from "kafkajs";
 import type { Config } from "../../config.ts";
-import { type AnyEnvelope, EVENT_TOPIC, createEvent, decodeEvent, reactionTo } from "../../contracts/events.ts";
+import {
+  type AnyEnvelope,
+  EVENT_TOPIC,
+  createEvent,
+  decodeEvent,
+  reactionTo,
+} from "../../contracts/events.ts";
 import { topicName } from "../../contracts/topics.ts";
 import { childTraceparent } from "../../contracts/trace.ts";
 import { backoffDelay } from "../../domain/backoff.ts";
@@ -89,7 +95,10 @@ export class ServiceConsumer {
     this.consumer.on(CRASH, ({ payload }) => {
       if (this.stopping) return;
       if (!payload.restart) {
-        this.opts.log.error("kafka consumer crashed and will not restart", { group: this.opts.groupId, error: payload.error });
+        this.opts.log.error("kafka consumer crashed and will not restart", {
+          group: this.opts.groupId,
+          error: payload.error,
+        });
         this.opts.onFatal(payload.error);
       } else {
         this.opts.log.warn("kafka consumer crashed; kafkajs is restarting it", { error: payload.error });
@@ -123,7 +132,9 @@ export class ServiceConsumer {
     }
     const decoded = decodeEvent(message.value);
     if (!decoded.ok) {
-      const err = new SagaError("POISON_MESSAGE", `${decoded.reason}: ${decoded.message}`, { retryable: false });
+      const err = new SagaError("POISON_MESSAGE", `${decoded.reason}: ${decoded.message}`, {
+        retryable: false,
+      });
       await this.deadLetter(payload, `POISON_${decoded.reason}`, err, 1, null);
       return;
     }
@@ -161,9 +172,18 @@ export class ServiceConsumer {
     }
   }
 
-  private async backoff(attempt: number, err: unknown, event: AnyEnvelope, payload: EachMessagePayload): Promise<void> {
+  private async backoff(
+    attempt: number,
+    err: unknown,
+    event: AnyEnvelope,
+    payload: EachMessagePayload,
+  ): Promise<void> {
     const { backoffBaseMs, backoffMaxMs } = this.opts.config.consumer;
-    const delayMs = backoffDelay(attempt, { baseMs: backoffBaseMs, maxMs: backoffMaxMs, jitter: 0.2 }, this.opts.random);
+    const delayMs = backoffDelay(
+      attempt,
+      { baseMs: backoffBaseMs, maxMs: backoffMaxMs, jitter: 0.2 },
+      this.opts.random,
+    );
     this.stats.retries++;
     this.opts.onRetry?.({ attempt, delayMs, error: err });
     this.opts.log.warn("handler failed; retrying", {

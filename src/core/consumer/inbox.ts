@@ -12,7 +12,13 @@ import type { MessageMeta } from "./dispatcher.ts";
  * pipelined behind it on the same connection, saving a round trip per message. The caller awaits
  * the claim before committing and rolls back if it lost.
  */
-export function claimInbox(tx: TxSql, schema: string, consumer: string, event: AnyEnvelope, meta: MessageMeta): Promise<boolean> {
+export function claimInbox(
+  tx: TxSql,
+  schema: string,
+  consumer: string,
+  event: AnyEnvelope,
+  meta: MessageMeta,
+): Promise<boolean> {
   const query = tx`
     INSERT INTO ${tx(schema)}.inbox (consumer, event_id, event_type, topic, kafka_partition, kafka_offset)
     VALUES (${consumer}, ${event.id}, ${event.type}, ${meta.topic}, ${meta.partition}, ${meta.offset})

@@ -36,7 +36,10 @@ export const DlqEntrySchema = z.object({
 export type DlqEntry = z.infer<typeof DlqEntrySchema>;
 
 /** Keeps the original value as text when it is valid UTF-8, base64 otherwise. */
-export function encodeValue(value: Buffer | null): { value: string | null; valueEncoding: "utf8" | "base64" } {
+export function encodeValue(value: Buffer | null): {
+  value: string | null;
+  valueEncoding: "utf8" | "base64";
+} {
   if (value === null) return { value: null, valueEncoding: "utf8" };
   const text = value.toString("utf8");
   return Buffer.from(text, "utf8").equals(value)

@@ -31,7 +31,12 @@ export async function listDlq(kafka: Kafka, sql: Sql, prefix: string): Promise<S
       continue;
     }
     if (!parsed.success) continue;
-    out.push({ entry: parsed.data, partition: m.partition, offset: m.offset, replayedAt: replayed.get(parsed.data.id) ?? null });
+    out.push({
+      entry: parsed.data,
+      partition: m.partition,
+      offset: m.offset,
+      replayedAt: replayed.get(parsed.data.id) ?? null,
+    });
   }
   return out.sort((a, b) => a.entry.deadLetteredAt.localeCompare(b.entry.deadLetteredAt));
 }
@@ -42,7 +47,9 @@ export function findEntry(entries: readonly StoredDlqEntry[], id: string): Store
     throw new SagaError("NOT_FOUND", `no DLQ entry ${id}`, { hint: "list them with `saga-cli dlq list`" });
   }
   if (matches.length > 1) {
-    throw new SagaError("INVALID_INPUT", `"${id}" matches ${matches.length} DLQ entries`, { hint: "give more of the id" });
+    throw new SagaError("INVALID_INPUT", `"${id}" matches ${matches.length} DLQ entries`, {
+      hint: "give more of the id",
+    });
   }
   return matches[0]!;
 }
@@ -62,7 +69,11 @@ export async function replayDlq(kafka: Kafka, sql: Sql, entries: readonly Stored
             key: entry.origin.key,
             value: decodeValue(entry),
             // Only the group that failed handles the replay; the topic's other groups skip it.
-            headers: { ...entry.origin.headers, "dlq-replay-of": entry.id, [DLQ_TARGET_GROUP]: entry.consumerGroup },
+            headers: {
+              ...entry.origin.headers,
+              "dlq-replay-of": entry.id,
+              [DLQ_TARGET_GROUP]: entry.consumerGroup,
+            },
           },
         ],
       });

@@ -23,7 +23,11 @@ export interface OutboxEntry {
 }
 
 /** Writes events into the outbox inside the caller's transaction. */
-export async function insertOutbox(tx: TxSql | Sql, schema: string, entries: readonly OutboxEntry[]): Promise<void> {
+export async function insertOutbox(
+  tx: TxSql | Sql,
+  schema: string,
+  entries: readonly OutboxEntry[],
+): Promise<void> {
   if (entries.length === 0) return;
   const rows = entries.map((e) => ({
     event_id: e.event.id,

@@ -162,7 +162,11 @@ export class OutboxRelay {
       } catch (err) {
         failures++;
         this.lastError = errorMessage(err);
-        this.opts.log.warn("outbox publish failed; will retry", { schema: this.opts.schema, attempt: failures, error: err });
+        this.opts.log.warn("outbox publish failed; will retry", {
+          schema: this.opts.schema,
+          attempt: failures,
+          error: err,
+        });
         await this.waker.wait(backoffDelay(failures, { baseMs: 100, maxMs: 5000, jitter: 0.2 }));
         continue;
       }

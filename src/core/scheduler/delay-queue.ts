@@ -67,7 +67,11 @@ export class DelayQueue {
   }
 
   private async fireDue(): Promise<void> {
-    for (let top = this.heap.peek(); top && top.dueAt <= this.clock.now() && this.running; top = this.heap.peek()) {
+    for (
+      let top = this.heap.peek();
+      top && top.dueAt <= this.clock.now() && this.running;
+      top = this.heap.peek()
+    ) {
       this.heap.pop();
       await this.fire(top.key);
     }
