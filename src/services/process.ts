@@ -39,9 +39,29 @@ const STARTERS: Record<Exclude<RoleName, "gateway">, (ctx: RoleContext) => Promi
   restaurant: startRestaurant,
 };
 
-export async function startRoles(config: Config, names: readonly RoleName[], opts: RunOptions): Promise<RunningRoles> {
-  const log = opts.log;
-  const sql = connectDb(config, { max: 6 + 6 * names.length, applicationName: `saga-cli ${names.join("+")}` });
+export interface RoleClientsOptions {
+  readonly log: Logger;
+  readonly clock?: Clock;
+  /** Kafka client id and Postgres application name. */
+  readonly name: string;
+  /** Postgres pool size. */
+  readonly poolMax: number;
+  readonly onFatal: (err: unknown) => void;
+}
+
+export interface RoleClients {
+  readonly ctx: RoleContext;
+  /** Closes every client (stop the roles first). */
+  close(): Promise<void>;
+}
+
+/**
+ * The clients one process's roles share — one Postgres pool, one Kafka client, one Redis
+ * connection, one DLQ producer — after checking (in one line each) that the stack is there.
+ * `startRoles` and the integration tests build their contexts here, so tests run what ships.
+ */
+export async function openRoleClients(config: Config, opts: RoleClientsOptions): Promise<RoleClients> {
+  const sql = connectDb(config, { max: opts.poolMax, applicationName: `saga-cli ${opts.name}` });
   try {
     await requireDatabase(sql, config);
     await requireKafka(config);
@@ -49,33 +69,62 @@ export async function startRoles(config: Config, names: readonly RoleName[], opt
     await sql.end({ timeout: 1 });
     throw err;
   }
-  const kafka = createKafka(config, `saga-${names.join("-")}`, log.child("kafka"));
-  const redis = connectRedis(config, log.child("redis"));
+  const kafka = createKafka(config, `saga-${opts.name}`, opts.log.child("kafka"));
+  const redis = connectRedis(config, opts.log.child("redis"));
   const dlq = await createDlq(kafka, config);
-  let stopping: Promise<void> | undefined;
-  const roles: Role[] = [];
-  const stop = () => {
-    stopping ??= (async () => {
-      for (const role of [...roles].reverse()) {
-        await role.stop().catch((err) => log.error("role did not stop cleanly", { role: role.name, error: err }));
-      }
-      await dlq.close().catch(() => {});
-      redis.disconnect();
-      await sql.end({ timeout: 5 });
-    })();
-    return stopping;
-  };
   const ctx: RoleContext = {
     config,
     sql,
     kafka,
     redis,
-    log,
+    log: opts.log,
     clock: opts.clock ?? systemClock,
     instanceId: `${process.pid}-${crypto.randomUUID().slice(0, 8)}`,
     dlq: dlq.dlq,
-    onFatal: opts.onFatal ?? ((err) => void stop().finally(() => process.exit(1)).catch(() => err)),
+    onFatal: opts.onFatal,
   };
+  return {
+    ctx,
+    close: async () => {
+      await dlq.close().catch(() => {});
+      redis.disconnect();
+      await sql.end({ timeout: 5 });
+    },
+  };
+}
+
+export async function startRoles(
+  config: Config,
+  names: readonly RoleName[],
+  opts: RunOptions,
+): Promise<RunningRoles> {
+  const log = opts.log;
+  let stopping: Promise<void> | undefined;
+  const roles: Role[] = [];
+  const stop = () => {
+    stopping ??= (async () => {
+      for (const role of [...roles].reverse()) {
+        await role
+          .stop()
+          .catch((err) => log.error("role did not stop cleanly", { role: role.name, error: err }));
+      }
+      await clients.close();
+    })();
+    return stopping;
+  };
+  const clients = await openRoleClients(config, {
+    log,
+    clock: opts.clock,
+    name: names.join("+"),
+    poolMax: 6 + 6 * names.length,
+    onFatal:
+      opts.onFatal ??
+      ((err) =>
+        void stop()
+          .finally(() => process.exit(1))
+          .catch(() => err)),
+  });
+  const { ctx } = clients;
   let httpPort: number | undefined;
   try {
     for (const name of names) {

@@ -11,12 +11,9 @@
  *   const { ctx, close } = await createTestRoleContext(stack.config);
  */
 import { type Config, type ConfigOverrides, loadConfig } from "../../src/config.ts";
-import { systemClock } from "../../src/core/clock.ts";
-import { connectDb } from "../../src/infra/db/client.ts";
-import { createKafka } from "../../src/infra/kafka.ts";
 import { type Logger, createLogger } from "../../src/infra/log.ts";
-import { connectRedis } from "../../src/infra/redis.ts";
-import { type RoleContext, createDlq } from "../../src/services/runtime.ts";
+import { openRoleClients } from "../../src/services/process.ts";
+import type { RoleContext } from "../../src/services/runtime.ts";
 import { type TestDatabase, createTestDatabase, randomId } from "./database.ts";
 import { createTestTopics, deleteTestTopics } from "./kafka.ts";
 
@@ -116,37 +113,20 @@ export interface TestRoleContext {
   close(): Promise<void>;
 }
 
-/** A RoleContext over real clients for `config`, as `saga-cli run` builds one. */
+/** A RoleContext over real clients for `config`, built exactly as `saga-cli run` builds one. */
 export async function createTestRoleContext(config: Config, name = "test"): Promise<TestRoleContext> {
   const log: Logger = createLogger(config.logLevel, name);
-  const sql = connectDb(config, { max: 20, applicationName: `saga-test ${name}` });
-  const kafka = createKafka(config, `saga-test-${name}-${randomId(3)}`, log.child("kafka"));
-  const redis = connectRedis(config, log.child("redis"));
-  const dlq = await createDlq(kafka, config);
   const fatal: unknown[] = [];
-  const ctx: RoleContext = {
-    config,
-    sql,
-    kafka,
-    redis,
+  const { ctx, close } = await openRoleClients(config, {
     log,
-    clock: systemClock,
-    instanceId: `test-${randomId(4)}`,
-    dlq: dlq.dlq,
+    name: `test-${name}-${randomId(3)}`,
+    poolMax: 20,
     onFatal: (err) => {
       fatal.push(err);
       log.error("fatal", { error: err });
     },
-  };
-  return {
-    ctx,
-    fatal,
-    async close() {
-      await dlq.close().catch(() => {});
-      redis.disconnect();
-      await sql.end({ timeout: 5 });
-    },
-  };
+  });
+  return { ctx, fatal, close };
 }
 
 export interface WaitForOptions {
