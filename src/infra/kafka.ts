@@ -1,5 +1,5 @@
 /** kafkajs clients, configured once: logging routed to our logger, idempotent producers. */
-import { Kafka, logLevel as KafkaLogLevel, type LogEntry, type Producer } from "kafkajs";
+import { type IHeaders, Kafka, logLevel as KafkaLogLevel, type LogEntry, type Producer } from "kafkajs";
 import type { Config } from "../config.ts";
 import type { Logger } from "./log.ts";
 
@@ -59,3 +59,13 @@ export function createIdempotentProducer(kafka: Kafka): Producer {
 
 // kafkajs warns once per process about its partitioner change; the default (murmur2) is what we want.
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = "1";
+
+/** Kafka message headers as text (values arrive as Buffers, strings or arrays of them). */
+export function headerStrings(headers: IHeaders | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers ?? {})) {
+    if (v === undefined) continue;
+    out[k] = Array.isArray(v) ? v.map((x) => x.toString()).join(",") : v.toString();
+  }
+  return out;
+}

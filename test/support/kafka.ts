@@ -1,12 +1,7 @@
-/**
- * Kafka for integration tests: the five topics under a test's own prefix, and a reader that
- * consumes a topic from the beginning with a fresh consumer group.
- */
-import type { IHeaders } from "kafkajs";
 import type { Config } from "../../src/config.ts";
 import { type BaseTopic, topicName } from "../../src/contracts/topics.ts";
 import { createKafka } from "../../src/infra/kafka.ts";
-import { filterKafkajsTimerWarning } from "../../src/infra/kafka.ts";
+import { filterKafkajsTimerWarning, headerStrings } from "../../src/infra/kafka.ts";
 import { withAdmin } from "../../src/infra/stack/kafka-admin.ts";
 import { deleteTopics, ensureTopics } from "../../src/infra/stack/topics.ts";
 import { randomId } from "./database.ts";
@@ -53,15 +48,6 @@ export interface ReadTopicOptions {
   readonly until?: number | ((messages: readonly ReadMessage[]) => boolean);
   /** Give up (and return what arrived) after this long; default 15 s. */
   readonly timeoutMs?: number;
-}
-
-function headerText(headers: IHeaders | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(headers ?? {})) {
-    if (v === undefined) continue;
-    out[k] = Array.isArray(v) ? v.map(String).join(",") : v.toString();
-  }
-  return out;
 }
 
 function parse(raw: string | null): unknown {
@@ -111,7 +97,7 @@ export async function readTopic(
           key: message.key === null ? null : message.key.toString("utf8"),
           value: parse(raw),
           raw,
-          headers: headerText(message.headers),
+          headers: headerStrings(message.headers),
           timestamp: message.timestamp,
         });
         if (enough(messages)) done();

@@ -6,7 +6,7 @@ import type { Command } from "commander";
 import { loadConfig } from "../../config.ts";
 import { ALL_TOPICS, type BaseTopic, topicName } from "../../contracts/topics.ts";
 import { SagaError } from "../../errors.ts";
-import { createKafka } from "../../infra/kafka.ts";
+import { createKafka, headerStrings } from "../../infra/kafka.ts";
 import { readTopicToEnd } from "../../infra/kafka-read.ts";
 import { table } from "../../infra/table.ts";
 import { requireKafka } from "../../services/preflight.ts";
@@ -29,7 +29,10 @@ function parseJson(text: string | undefined): Record<string, unknown> | undefine
 export function registerEventsCommand(program: Command): void {
   program
     .command("events")
-    .argument("<topic>", `${ALL_TOPICS.join(" | ")} (or its short name: order, inventory, payment, restaurant, dlq)`)
+    .argument(
+      "<topic>",
+      `${ALL_TOPICS.join(" | ")} (or its short name: order, inventory, payment, restaurant, dlq)`,
+    )
     .description("print the messages on a topic, oldest first (key, partition@offset, type, order)")
     .option("--order <id>", "only this order's messages (the key)")
     .option("--limit <n>", "at most the last n messages", "50")
@@ -37,10 +40,13 @@ export function registerEventsCommand(program: Command): void {
     .action(async (topicArg: string, flags: EventsFlags) => {
       const base = (ALL_TOPICS as readonly string[]).includes(topicArg) ? topicArg : `${topicArg}.events`;
       if (!(ALL_TOPICS as readonly string[]).includes(base)) {
-        throw new SagaError("INVALID_INPUT", `unknown topic "${topicArg}"`, { hint: `one of ${ALL_TOPICS.join(", ")}` });
+        throw new SagaError("INVALID_INPUT", `unknown topic "${topicArg}"`, {
+          hint: `one of ${ALL_TOPICS.join(", ")}`,
+        });
       }
       const limit = Number(flags.limit);
-      if (!Number.isInteger(limit) || limit < 1) throw new SagaError("INVALID_INPUT", "--limit must be a positive integer");
+      if (!Number.isInteger(limit) || limit < 1)
+        throw new SagaError("INVALID_INPUT", "--limit must be a positive integer");
       const config = loadConfig();
       await requireKafka(config);
       const topic = topicName(config.topicPrefix, base as BaseTopic);
@@ -52,7 +58,7 @@ export function registerEventsCommand(program: Command): void {
       if (flags.json) {
         for (const m of picked) {
           const value = m.message.value?.toString() ?? null;
-          const headers = Object.fromEntries(Object.entries(m.message.headers ?? {}).map(([k, v]) => [k, v?.toString()]));
+          const headers = headerStrings(m.message.headers);
           process.stdout.write(
             `${JSON.stringify({ key: m.message.key?.toString() ?? null, partition: m.partition, offset: m.offset, headers, value: parseJson(value ?? undefined) ?? value })}\n`,
           );

@@ -28,7 +28,8 @@ import { SagaError, errorCode, errorMessage, isRetryable } from "../../errors.ts
 import type { Sql } from "../../infra/db/client.ts";
 import type { Logger } from "../../infra/log.ts";
 import { type Clock, systemClock } from "../clock.ts";
-import { DLQ_TARGET_GROUP, headersToStrings } from "../dlq/entry.ts";
+import { headerStrings } from "../../infra/kafka.ts";
+import { DLQ_TARGET_GROUP } from "../dlq/entry.ts";
 import type { DlqPublisher } from "../dlq/publisher.ts";
 import { type OutboxEntry, insertOutbox } from "../outbox/queries.ts";
 import type { Dispatcher, MessageMeta } from "./dispatcher.ts";
@@ -143,7 +144,7 @@ export class ServiceConsumer {
       this.stats.ignored++;
       return;
     }
-    const headers = headersToStrings(message.headers as Record<string, unknown> | undefined);
+    const headers = headerStrings(message.headers);
     for (let attempt = 1; ; attempt++) {
       const meta: MessageMeta = {
         topic,

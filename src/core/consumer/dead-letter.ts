@@ -1,7 +1,8 @@
 /** Builds the DLQ entry for a message a consumer gives up on. */
 import type { EachMessagePayload } from "kafkajs";
 import type { AnyEnvelope } from "../../contracts/events.ts";
-import { type DlqEntry, encodeValue, headersToStrings } from "../dlq/entry.ts";
+import { headerStrings } from "../../infra/kafka.ts";
+import { type DlqEntry, encodeValue } from "../dlq/entry.ts";
 
 export interface DeadLetterInput {
   readonly payload: EachMessagePayload;
@@ -17,7 +18,7 @@ export interface DeadLetterInput {
 export function buildDlqEntry(input: DeadLetterInput): DlqEntry {
   const { payload, event } = input;
   const { message } = payload;
-  const headers = headersToStrings(message.headers as Record<string, unknown> | undefined);
+  const headers = headerStrings(message.headers);
   return {
     id: crypto.randomUUID(),
     deadLetteredAt: input.now.toISOString(),

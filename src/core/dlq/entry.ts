@@ -52,13 +52,3 @@ export function decodeValue(entry: DlqEntry): Buffer | null {
   if (value === null) return null;
   return Buffer.from(value, valueEncoding);
 }
-
-export function headersToStrings(headers: Record<string, unknown> | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(headers ?? {})) {
-    if (v === undefined || v === null) continue;
-    if (Array.isArray(v)) out[k] = v.map((x) => String(x)).join(",");
-    else out[k] = Buffer.isBuffer(v) ? v.toString("utf8") : String(v);
-  }
-  return out;
-}

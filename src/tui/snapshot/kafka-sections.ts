@@ -8,7 +8,6 @@ import type { GroupLag, RoleGroup } from "./types.ts";
 
 type Prefixed = Pick<Config, "topicPrefix">;
 
-
 export async function queryBrokerCount(admin: Admin): Promise<number> {
   const cluster = await admin.describeCluster();
   return cluster.brokers.length;
