@@ -118,7 +118,10 @@ const LOG_LEVELS: readonly LogLevel[] = ["debug", "info", "warn", "error"];
 export function loadConfig(overrides: ConfigOverrides = {}, env: Env = process.env): Config {
   const logLevel = str(env, "SAGA_LOG_LEVEL", "info") as LogLevel;
   if (!LOG_LEVELS.includes(logLevel)) {
-    throw new SagaError("CONFIG_INVALID", `SAGA_LOG_LEVEL=${logLevel} is not one of ${LOG_LEVELS.join(", ")}`);
+    throw new SagaError(
+      "CONFIG_INVALID",
+      `SAGA_LOG_LEVEL=${logLevel} is not one of ${LOG_LEVELS.join(", ")}`,
+    );
   }
   const base: Config = {
     kafkaBrokers: str(env, "KAFKA_BROKERS", "127.0.0.1:9092")
@@ -153,7 +156,9 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: Env = process.e
     supervisorPid: env.SAGA_SUPERVISOR_PID ? int(env, "SAGA_SUPERVISOR_PID", 0, 1) : undefined,
   };
   if (base.kafkaBrokers.length === 0) {
-    throw new SagaError("CONFIG_INVALID", "KAFKA_BROKERS is empty", { hint: "e.g. KAFKA_BROKERS=127.0.0.1:9092" });
+    throw new SagaError("CONFIG_INVALID", "KAFKA_BROKERS is empty", {
+      hint: "e.g. KAFKA_BROKERS=127.0.0.1:9092",
+    });
   }
   const { relay, consumer, ...rest } = overrides;
   const defined = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));

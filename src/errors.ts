@@ -126,9 +126,13 @@ export function errorMessage(err: unknown): string {
 
 /** Wraps a connection failure to a stack component into an error a person can act on. */
 export function unavailable(component: string, address: string, cause: unknown): SagaError {
-  return new SagaError("STACK_UNAVAILABLE", `${component} at ${address} is unreachable: ${errorMessage(cause)}`, {
-    cause,
-    retryable: true,
-    hint: "start the local stack with `saga-cli stack up` (or point the URL env var at a running one)",
-  });
+  return new SagaError(
+    "STACK_UNAVAILABLE",
+    `${component} at ${address} is unreachable: ${errorMessage(cause)}`,
+    {
+      cause,
+      retryable: true,
+      hint: "start the local stack with `saga-cli stack up` (or point the URL env var at a running one)",
+    },
+  );
 }

@@ -9,7 +9,9 @@ import { exitWithError } from "./output.ts";
 
 export function buildProgram(): Command {
   const program = new Command("saga-cli")
-    .description("Run, load, break and watch a choreographed food-delivery saga over Kafka, Postgres and Redis")
+    .description(
+      "Run, load, break and watch a choreographed food-delivery saga over Kafka, Postgres and Redis",
+    )
     .version("0.1.0")
     .showHelpAfterError("(run with --help for usage)")
     .configureOutput({ outputError: (str, write) => write(str) });

@@ -30,7 +30,8 @@ export function formatError(err: unknown): string {
 export function exitWithError(err: unknown): never {
   process.stderr.write(`${formatError(err)}\n`);
   if (process.env.SAGA_DEBUG === "1" || !(err instanceof SagaError)) {
-    if (err instanceof Error && err.stack && process.env.SAGA_DEBUG === "1") process.stderr.write(`${err.stack}\n`);
+    if (err instanceof Error && err.stack && process.env.SAGA_DEBUG === "1")
+      process.stderr.write(`${err.stack}\n`);
   }
   process.exit(exitCodeFor(err));
 }

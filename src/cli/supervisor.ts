@@ -22,7 +22,9 @@ export interface RoleProcess {
 /** How to start this same program again: the compiled binary, or bun with the entry script. */
 export function selfCommand(): string[] {
   const main = Bun.main;
-  return main.startsWith("/$bunfs/") || main === process.execPath ? [process.execPath] : [process.execPath, main];
+  return main.startsWith("/$bunfs/") || main === process.execPath
+    ? [process.execPath]
+    : [process.execPath, main];
 }
 
 /** A role that ran this long before dying is restarted promptly again (its crash streak resets). */
@@ -40,7 +42,13 @@ export class Supervisor {
     private readonly log: Logger,
     private readonly extraArgs: readonly string[] = [],
   ) {
-    this.processes = roles.map((role) => ({ role, pid: undefined, restarts: 0, state: "starting", lastExit: undefined }));
+    this.processes = roles.map((role) => ({
+      role,
+      pid: undefined,
+      restarts: 0,
+      state: "starting",
+      lastExit: undefined,
+    }));
   }
 
   logFile(role: RoleName): string {
@@ -82,7 +90,10 @@ export class Supervisor {
       const count = Date.now() - last.startedAt > HEALTHY_RUN_MS ? 1 : last.count + 1;
       this.streaks.set(p.role, { count, startedAt: last.startedAt });
       const delay = backoffDelay(Math.min(count, 6), { baseMs: 500, maxMs: 10_000, jitter: 0.2 });
-      this.log.warn(`${p.role} exited (${p.lastExit}); restarting`, { inMs: delay, log: this.logFile(p.role) });
+      this.log.warn(`${p.role} exited (${p.lastExit}); restarting`, {
+        inMs: delay,
+        log: this.logFile(p.role),
+      });
       setTimeout(() => this.stopping || this.spawn(p), delay);
     });
   }

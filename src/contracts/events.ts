@@ -36,7 +36,11 @@ export const PAYMENT_FAILURE_REASONS = [
   "unknown_payment_method",
   "processor_declined",
 ] as const;
-export const RESTAURANT_REJECTION_REASONS = ["capacity_exceeded", "unknown_item", "unknown_restaurant"] as const;
+export const RESTAURANT_REJECTION_REASONS = [
+  "capacity_exceeded",
+  "unknown_item",
+  "unknown_restaurant",
+] as const;
 
 export const PAYLOADS = {
   OrderPlaced: z.object({
@@ -165,7 +169,11 @@ export interface NewEventMeta {
 }
 
 /** Builds an envelope; the payload is validated so a producer cannot emit what consumers refuse. */
-export function createEvent<T extends EventType>(type: T, payload: EventMap[T], meta: NewEventMeta): Envelope<T> {
+export function createEvent<T extends EventType>(
+  type: T,
+  payload: EventMap[T],
+  meta: NewEventMeta,
+): Envelope<T> {
   const checked = PAYLOADS[type].parse(payload) as EventMap[T];
   return {
     id: meta.id ?? crypto.randomUUID(),
@@ -185,11 +193,21 @@ export function reactionTo(cause: Envelope, producer: Producer): NewEventMeta {
   return { orderId: cause.orderId, correlationId: cause.correlationId, causationId: cause.id, producer };
 }
 
-export type DecodeFailure = "BAD_JSON" | "INVALID_ENVELOPE" | "UNKNOWN_TYPE" | "UNSUPPORTED_VERSION" | "INVALID_PAYLOAD";
+export type DecodeFailure =
+  | "BAD_JSON"
+  | "INVALID_ENVELOPE"
+  | "UNKNOWN_TYPE"
+  | "UNSUPPORTED_VERSION"
+  | "INVALID_PAYLOAD";
 
 export type DecodeResult =
   | { readonly ok: true; readonly event: AnyEnvelope }
-  | { readonly ok: false; readonly reason: DecodeFailure; readonly message: string; readonly eventId?: string };
+  | {
+      readonly ok: false;
+      readonly reason: DecodeFailure;
+      readonly message: string;
+      readonly eventId?: string;
+    };
 
 function issues(err: z.ZodError): string {
   return err.issues
@@ -211,14 +229,29 @@ export function decodeEvent(value: Buffer | string | null): DecodeResult {
   if (!env.success) return { ok: false, reason: "INVALID_ENVELOPE", message: issues(env.error) };
   const { type, version, id } = env.data;
   if (!(type in PAYLOADS)) {
-    return { ok: false, reason: "UNKNOWN_TYPE", message: `unknown event type ${JSON.stringify(type)}`, eventId: id };
+    return {
+      ok: false,
+      reason: "UNKNOWN_TYPE",
+      message: `unknown event type ${JSON.stringify(type)}`,
+      eventId: id,
+    };
   }
   if (version !== EVENT_VERSION) {
-    return { ok: false, reason: "UNSUPPORTED_VERSION", message: `${type} v${version} is not supported`, eventId: id };
+    return {
+      ok: false,
+      reason: "UNSUPPORTED_VERSION",
+      message: `${type} v${version} is not supported`,
+      eventId: id,
+    };
   }
   const payload = PAYLOADS[type as EventType].safeParse(env.data.payload);
   if (!payload.success) {
-    return { ok: false, reason: "INVALID_PAYLOAD", message: `${type}: ${issues(payload.error)}`, eventId: id };
+    return {
+      ok: false,
+      reason: "INVALID_PAYLOAD",
+      message: `${type}: ${issues(payload.error)}`,
+      eventId: id,
+    };
   }
   return { ok: true, event: { ...env.data, payload: payload.data } as AnyEnvelope };
 }

@@ -6,7 +6,11 @@ export interface BackoffOptions {
   readonly jitter: number;
 }
 
-export function backoffDelay(attempt: number, opts: BackoffOptions, random: () => number = Math.random): number {
+export function backoffDelay(
+  attempt: number,
+  opts: BackoffOptions,
+  random: () => number = Math.random,
+): number {
   if (attempt < 1) return 0;
   const exp = Math.min(opts.maxMs, opts.baseMs * 2 ** (attempt - 1));
   const spread = exp * opts.jitter * (random() * 2 - 1);

@@ -16,20 +16,33 @@ export interface Kitchen {
 
 export type KitchenDecision =
   | { readonly accept: true; readonly load: number; readonly etaMinutes: number; readonly newLoad: number }
-  | { readonly accept: false; readonly reason: "capacity_exceeded" | "unknown_item"; readonly load: number; readonly missing?: readonly string[] };
+  | {
+      readonly accept: false;
+      readonly reason: "capacity_exceeded" | "unknown_item";
+      readonly load: number;
+      readonly missing?: readonly string[];
+    };
 
 /** Loads are kept to 4 decimals, like the numeric(12,4) columns that store them. */
 export function round4(n: number): number {
   return Math.round(n * 10_000) / 10_000;
 }
 
-export function orderLoad(items: readonly Item[], prepMinutes: ReadonlyMap<string, number>, parallelization: number): number {
+export function orderLoad(
+  items: readonly Item[],
+  prepMinutes: ReadonlyMap<string, number>,
+  parallelization: number,
+): number {
   let total = 0;
   for (const it of items) total += (prepMinutes.get(it.sku) ?? 0) * it.quantity;
   return round4(total / parallelization);
 }
 
-export function decideTicket(kitchen: Kitchen, items: readonly Item[], prepMinutes: ReadonlyMap<string, number>): KitchenDecision {
+export function decideTicket(
+  kitchen: Kitchen,
+  items: readonly Item[],
+  prepMinutes: ReadonlyMap<string, number>,
+): KitchenDecision {
   const missing = items.filter((it) => !prepMinutes.has(it.sku)).map((it) => it.sku);
   const load = orderLoad(items, prepMinutes, kitchen.parallelization);
   if (missing.length > 0) return { accept: false, reason: "unknown_item", load, missing };

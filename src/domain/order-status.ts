@@ -8,7 +8,14 @@
  */
 import type { AnyEnvelope } from "../contracts/events.ts";
 
-export const ORDER_STATUSES = ["PENDING", "RESERVED", "AUTHORIZED", "ACCEPTED", "COMPLETED", "CANCELED"] as const;
+export const ORDER_STATUSES = [
+  "PENDING",
+  "RESERVED",
+  "AUTHORIZED",
+  "ACCEPTED",
+  "COMPLETED",
+  "CANCELED",
+] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
 export const CANCEL_REASONS = [
@@ -38,12 +45,20 @@ export interface OrderState {
 
 /** What applying an event does to an order: a status change, a note (release/void), or nothing. */
 export type Transition =
-  | { readonly kind: "advance"; readonly to: Exclude<OrderStatus, "CANCELED" | "PENDING">; readonly etaMinutes?: number }
+  | {
+      readonly kind: "advance";
+      readonly to: Exclude<OrderStatus, "CANCELED" | "PENDING">;
+      readonly etaMinutes?: number;
+    }
   | { readonly kind: "cancel"; readonly reason: CancelReason; readonly detail: string }
   | { readonly kind: "note"; readonly what: "items_released" | "payment_voided" }
   | { readonly kind: "ignore"; readonly why: string };
 
-function advance(current: OrderStatus, to: Exclude<OrderStatus, "CANCELED" | "PENDING">, etaMinutes?: number): Transition {
+function advance(
+  current: OrderStatus,
+  to: Exclude<OrderStatus, "CANCELED" | "PENDING">,
+  etaMinutes?: number,
+): Transition {
   if (isTerminal(current)) return { kind: "ignore", why: `order is already ${current}` };
   if (RANK[current] >= RANK[to]) return { kind: "ignore", why: `order is already past ${to}` };
   return etaMinutes === undefined ? { kind: "advance", to } : { kind: "advance", to, etaMinutes };
@@ -60,7 +75,11 @@ export function nextStatus(current: OrderStatus, event: AnyEnvelope): Transition
     case "ItemsReserved":
       return advance(current, "RESERVED");
     case "ItemsReservationFailed":
-      return cancel(current, event.payload.reason, `${event.payload.reason}: ${event.payload.skus.join(", ")}`);
+      return cancel(
+        current,
+        event.payload.reason,
+        `${event.payload.reason}: ${event.payload.skus.join(", ")}`,
+      );
     case "PaymentAuthorized":
       return advance(current, "AUTHORIZED");
     case "PaymentFailed":

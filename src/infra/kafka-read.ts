@@ -11,7 +11,11 @@ export interface ReadMessage {
   readonly message: KafkaMessage;
 }
 
-export async function readTopicToEnd(kafka: Kafka, topic: string, timeoutMs = 20_000): Promise<ReadMessage[]> {
+export async function readTopicToEnd(
+  kafka: Kafka,
+  topic: string,
+  timeoutMs = 20_000,
+): Promise<ReadMessage[]> {
   const admin = kafka.admin();
   await admin.connect();
   const groupId = `saga-cli-reader-${crypto.randomUUID()}`;
@@ -28,7 +32,10 @@ export async function readTopicToEnd(kafka: Kafka, topic: string, timeoutMs = 20
     try {
       await consumer.subscribe({ topics: [topic], fromBeginning: true });
       await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`timed out reading ${topic} after ${timeoutMs} ms`)), timeoutMs);
+        const timer = setTimeout(
+          () => reject(new Error(`timed out reading ${topic} after ${timeoutMs} ms`)),
+          timeoutMs,
+        );
         consumer
           .run({
             autoCommit: false,

@@ -19,9 +19,13 @@ export async function requireDatabase(sql: Sql, config: Pick<Config, "databaseUr
     throw unavailable("Postgres", where, new Error(errorMessage(err)));
   }
   if (!migrated) {
-    throw new SagaError("STACK_UNAVAILABLE", `the database ${databaseName(config.databaseUrl)} at ${where} has no saga schema`, {
-      hint: "run `saga-cli stack up` (it migrates and seeds) or `saga-cli db migrate`",
-    });
+    throw new SagaError(
+      "STACK_UNAVAILABLE",
+      `the database ${databaseName(config.databaseUrl)} at ${where} has no saga schema`,
+      {
+        hint: "run `saga-cli stack up` (it migrates and seeds) or `saga-cli db migrate`",
+      },
+    );
   }
 }
 

@@ -49,7 +49,10 @@ export interface Role {
 }
 
 /** Starts a relay for a service schema with its own idempotent producer. */
-export async function startRelay(ctx: RoleContext, schema: RoleName): Promise<{ relay: OutboxRelay; stop(): Promise<void> }> {
+export async function startRelay(
+  ctx: RoleContext,
+  schema: RoleName,
+): Promise<{ relay: OutboxRelay; stop(): Promise<void> }> {
   const producer: Producer = createIdempotentProducer(ctx.kafka);
   await producer.connect();
   const relay = new OutboxRelay({
@@ -103,7 +106,10 @@ export async function startConsumer(
 }
 
 /** A DLQ publisher on its own idempotent producer. */
-export async function createDlq(kafka: Kafka, config: Pick<Config, "topicPrefix">): Promise<{ dlq: DlqPublisher; close(): Promise<void> }> {
+export async function createDlq(
+  kafka: Kafka,
+  config: Pick<Config, "topicPrefix">,
+): Promise<{ dlq: DlqPublisher; close(): Promise<void> }> {
   const producer = createIdempotentProducer(kafka);
   await producer.connect();
   return { dlq: new DlqPublisher(producer, config.topicPrefix), close: () => producer.disconnect() };

@@ -22,7 +22,8 @@ export function formatReport(results: readonly InvariantResult[]): string {
 
 function seconds(raw: string): number {
   const n = Number(raw);
-  if (!Number.isFinite(n) || n < 0 || n > 3600) throw new InvalidArgumentError("expected seconds in [0, 3600]");
+  if (!Number.isFinite(n) || n < 0 || n > 3600)
+    throw new InvalidArgumentError("expected seconds in [0, 3600]");
   return n;
 }
 
@@ -47,7 +48,9 @@ export function registerCheckCommand(program: Command): void {
             onProgress: (a) => {
               // A live line only on a terminal; logs and pipes get the outcome alone.
               if (!opts.json && process.stderr.isTTY) {
-                process.stderr.write(`\rwaiting for quiet: ${a.open} open, ${a.unpublished} unpublished, ${a.preparing} preparing   `);
+                process.stderr.write(
+                  `\rwaiting for quiet: ${a.open} open, ${a.unpublished} unpublished, ${a.preparing} preparing   `,
+                );
               }
             },
           });
@@ -59,11 +62,15 @@ export function registerCheckCommand(program: Command): void {
           }
         }
         const results = await auditInvariants(sql);
-        process.stdout.write(`${opts.json ? JSON.stringify({ ok: results.every((r) => r.ok), results }, null, 2) : formatReport(results)}\n`);
+        process.stdout.write(
+          `${opts.json ? JSON.stringify({ ok: results.every((r) => r.ok), results }, null, 2) : formatReport(results)}\n`,
+        );
         const allOk = results.every((r) => r.ok);
         if (!allOk && opts.wait === undefined && !opts.json) {
           // Orders in flight and events not yet consumed look like violations until the saga settles.
-          process.stderr.write("  (checked without waiting: if roles are still working, run `saga-cli check --wait`)\n");
+          process.stderr.write(
+            "  (checked without waiting: if roles are still working, run `saga-cli check --wait`)\n",
+          );
         }
         process.exitCode = allOk ? EXIT.OK : EXIT.CHECK_FAILED;
       } finally {

@@ -60,7 +60,12 @@ export function registerDbCommand(program: Command): void {
         await requireDatabase(sql, loadConfig());
         return prune(sql, ms, opts.dryRun === true);
       });
-      const rows = counts.map((c) => [c.schema, String(c.outbox), String(c.inbox), String(c.idempotencyKeys)]);
+      const rows = counts.map((c) => [
+        c.schema,
+        String(c.outbox),
+        String(c.inbox),
+        String(c.idempotencyKeys),
+      ]);
       process.stdout.write(`${opts.dryRun ? "would delete" : "deleted"} (older than ${opts.olderThan}):\n`);
       process.stdout.write(`${table(["SCHEMA", "OUTBOX (PUBLISHED)", "INBOX", "IDEMPOTENCY KEYS"], rows)}\n`);
     });

@@ -7,7 +7,13 @@ import { createKafka } from "../../infra/kafka.ts";
 import { table } from "../output.ts";
 import { requireDatabase } from "../../services/preflight.ts";
 
-async function withClients<T>(fn: (c: { kafka: ReturnType<typeof createKafka>; sql: ReturnType<typeof connectDb>; prefix: string }) => Promise<T>): Promise<T> {
+async function withClients<T>(
+  fn: (c: {
+    kafka: ReturnType<typeof createKafka>;
+    sql: ReturnType<typeof connectDb>;
+    prefix: string;
+  }) => Promise<T>,
+): Promise<T> {
   const config = loadConfig();
   const sql = connectDb(config, { max: 2, applicationName: "saga-cli dlq" });
   try {
@@ -48,7 +54,9 @@ export function registerDlqCommand(program: Command): void {
           process.stdout.write("the dead-letter queue is empty\n");
           return;
         }
-        process.stdout.write(`${table(["ID", "WHEN", "SERVICE", "ORIGIN", "EVENT", "CODE", "REASON", ""], entries.map(row))}\n`);
+        process.stdout.write(
+          `${table(["ID", "WHEN", "SERVICE", "ORIGIN", "EVENT", "CODE", "REASON", ""], entries.map(row))}\n`,
+        );
       });
     });
   dlq
@@ -67,7 +75,10 @@ export function registerDlqCommand(program: Command): void {
     .option("--all", "replay every entry not replayed yet")
     .description("re-publish entries to their original topic (same key, value, headers); marks them replayed")
     .action(async (id: string | undefined, opts: { all?: boolean }) => {
-      if (!id && !opts.all) throw new SagaError("INVALID_INPUT", "give an entry id or --all", { hint: "see `saga-cli dlq list`" });
+      if (!id && !opts.all)
+        throw new SagaError("INVALID_INPUT", "give an entry id or --all", {
+          hint: "see `saga-cli dlq list`",
+        });
       await withClients(async ({ kafka, sql, prefix }) => {
         const entries = await listDlq(kafka, sql, prefix);
         const chosen = id ? [findEntry(entries, id)] : entries.filter((e) => e.replayedAt === null);

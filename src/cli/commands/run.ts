@@ -8,7 +8,8 @@ import { ROLE_NAMES, type RoleName } from "../../services/runtime.ts";
 function parseNumber(min: number, max: number) {
   return (raw: string): number => {
     const n = Number(raw);
-    if (!Number.isFinite(n) || n < min || n > max) throw new InvalidArgumentError(`expected a number in [${min}, ${max}]`);
+    if (!Number.isFinite(n) || n < min || n > max)
+      throw new InvalidArgumentError(`expected a number in [${min}, ${max}]`);
     return n;
   };
 }
@@ -25,16 +26,28 @@ export interface RoleFlags {
 /** Flags shared by `run` and `up`: they override the environment for this process. */
 export function addRoleFlags(cmd: Command): Command {
   return cmd
-    .addOption(new Option("--port <n>", "gateway HTTP port (env SAGA_HTTP_PORT, default 8080)").argParser(parseNumber(0, 65535)))
     .addOption(
-      new Option("--time-scale <ms>", "wall-clock ms per simulated prep minute (env SAGA_TIME_SCALE, default 100)").argParser(
-        parseNumber(0, 60_000),
+      new Option("--port <n>", "gateway HTTP port (env SAGA_HTTP_PORT, default 8080)").argParser(
+        parseNumber(0, 65535),
       ),
     )
     .addOption(
-      new Option("--payment-failure-rate <p>", "probability a valid payment is declined (default 0)").argParser(parseNumber(0, 1)),
+      new Option(
+        "--time-scale <ms>",
+        "wall-clock ms per simulated prep minute (env SAGA_TIME_SCALE, default 100)",
+      ).argParser(parseNumber(0, 60_000)),
     )
-    .addOption(new Option("--payment-latency <ms>", "mock processor latency (default 2)").argParser(parseNumber(0, 60_000)));
+    .addOption(
+      new Option(
+        "--payment-failure-rate <p>",
+        "probability a valid payment is declined (default 0)",
+      ).argParser(parseNumber(0, 1)),
+    )
+    .addOption(
+      new Option("--payment-latency <ms>", "mock processor latency (default 2)").argParser(
+        parseNumber(0, 60_000),
+      ),
+    );
 }
 
 export function roleConfig(flags: RoleFlags) {
@@ -115,7 +128,9 @@ export function registerRunCommand(program: Command): void {
     program
       .command("run")
       .argument("<role>", `${ROLE_NAMES.join(" | ")} | all (or a comma-separated list)`)
-      .description("run one role (or several) of the saga against the stack; run as many instances as you like"),
+      .description(
+        "run one role (or several) of the saga against the stack; run as many instances as you like",
+      ),
   )
     .addHelpText(
       "after",

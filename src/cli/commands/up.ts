@@ -23,7 +23,8 @@ function childArgs(flags: RoleFlags): string[] {
   const out: string[] = [];
   if (flags.port !== undefined) out.push("--port", String(flags.port));
   if (flags.timeScale !== undefined) out.push("--time-scale", String(flags.timeScale));
-  if (flags.paymentFailureRate !== undefined) out.push("--payment-failure-rate", String(flags.paymentFailureRate));
+  if (flags.paymentFailureRate !== undefined)
+    out.push("--payment-failure-rate", String(flags.paymentFailureRate));
   if (flags.paymentLatency !== undefined) out.push("--payment-latency", String(flags.paymentLatency));
   return out;
 }
@@ -37,9 +38,13 @@ async function waitForGateway(url: string, timeoutMs: number): Promise<void> {
     if (ok) return;
     await Bun.sleep(250);
   }
-  throw new SagaError("STACK_UNAVAILABLE", `the gateway did not answer at ${url} within ${timeoutMs / 1000}s`, {
-    hint: "see .saga/logs/role-gateway.log (is the port taken? try --port)",
-  });
+  throw new SagaError(
+    "STACK_UNAVAILABLE",
+    `the gateway did not answer at ${url} within ${timeoutMs / 1000}s`,
+    {
+      hint: "see .saga/logs/role-gateway.log (is the port taken? try --port)",
+    },
+  );
 }
 
 function runDashboardChild(): Promise<number> {
@@ -74,9 +79,13 @@ export function registerUpCommand(program: Command): void {
       const log = createLogger(config.logLevel, "up");
       if (await portOpen(config.httpHost, config.httpPort, 500)) {
         // Otherwise our gateway would crash-loop on EADDRINUSE while whatever holds the port answers.
-        throw new SagaError("INVALID_INPUT", `port ${config.httpPort} on ${config.httpHost} is already in use`, {
-          hint: "is another `saga-cli up` or `run gateway` running? stop it, or pick another port with --port",
-        });
+        throw new SagaError(
+          "INVALID_INPUT",
+          `port ${config.httpPort} on ${config.httpHost} is already in use`,
+          {
+            hint: "is another `saga-cli up` or `run gateway` running? stop it, or pick another port with --port",
+          },
+        );
       }
       await ensureStack(config, log, { docker: flags.docker });
       const supervisor = new Supervisor(config, ROLE_NAMES, log, childArgs(flags));

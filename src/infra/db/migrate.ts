@@ -50,11 +50,17 @@ export function loadMigrations(dir?: string): Migration[] {
     const byName = new Map(EMBEDDED_MIGRATIONS.map((m) => [m.name, m.sql]));
     return orderMigrations([...byName.keys()]).map((m) => ({ ...m, sql: byName.get(m.name) ?? "" }));
   }
-  return orderMigrations(readdirSync(dir)).map((m) => ({ ...m, sql: readFileSync(join(dir, m.name), "utf8") }));
+  return orderMigrations(readdirSync(dir)).map((m) => ({
+    ...m,
+    sql: readFileSync(join(dir, m.name), "utf8"),
+  }));
 }
 
 /** Applies every migration not yet in the ledger. Returns the names applied now. */
-export async function migrate(sql: Sql, migrations: readonly Migration[] = loadMigrations()): Promise<string[]> {
+export async function migrate(
+  sql: Sql,
+  migrations: readonly Migration[] = loadMigrations(),
+): Promise<string[]> {
   await sql`CREATE SCHEMA IF NOT EXISTS saga_meta`.catch(ignoreDuplicate);
   await sql`
     CREATE TABLE IF NOT EXISTS saga_meta.migrations (

@@ -52,9 +52,19 @@ async function stock(sql: Sql): Promise<InvariantResult> {
     id: 2,
     name: "stock is conserved (initial = available + held), nothing oversold, canceled orders released",
     ok: unbalanced.length === 0 && leaked.length === 0,
-    counts: { stockLines: c?.lines ?? 0, unitsHeld: c?.taken ?? 0, unbalanced: unbalanced.length, canceledStillHolding: leaked.length },
+    counts: {
+      stockLines: c?.lines ?? 0,
+      unitsHeld: c?.taken ?? 0,
+      unbalanced: unbalanced.length,
+      canceledStillHolding: leaked.length,
+    },
     offenders: [
-      ...unbalanced.slice(0, LIMIT).map((r) => `${r.restaurant_id}/${r.sku}: initial ${r.initial} ≠ available ${r.available} + held ${r.held}`),
+      ...unbalanced
+        .slice(0, LIMIT)
+        .map(
+          (r) =>
+            `${r.restaurant_id}/${r.sku}: initial ${r.initial} ≠ available ${r.available} + held ${r.held}`,
+        ),
       ...leaked.map((r) => `order ${r.id} CANCELED but still holds stock`),
     ],
   };
@@ -77,7 +87,12 @@ async function money(sql: Sql): Promise<InvariantResult> {
     id: 3,
     name: "money: one authorization per order, canceled ones voided, authorized = accepted/completed",
     ok: notVoided.length === 0 && unpaid.length === 0 && authorized === accepted,
-    counts: { authorized, voided: c?.voided ?? 0, acceptedOrCompleted: accepted, canceledNotVoided: notVoided.length },
+    counts: {
+      authorized,
+      voided: c?.voided ?? 0,
+      acceptedOrCompleted: accepted,
+      canceledNotVoided: notVoided.length,
+    },
     offenders: [
       ...notVoided.map((r) => `order ${r.id} CANCELED but its payment is still AUTHORIZED`),
       ...unpaid.map((r) => `order ${r.id} ${r.status} without an authorized payment`),
@@ -104,15 +119,25 @@ async function capacity(sql: Sql): Promise<InvariantResult> {
     },
     offenders: bad
       .slice(0, LIMIT)
-      .map((r) => `${r.id}: load ${r.load} (capacity ${r.capacity}) but preparing tickets sum to ${r.preparing}`),
+      .map(
+        (r) => `${r.id}: load ${r.load} (capacity ${r.capacity}) but preparing tickets sum to ${r.preparing}`,
+      ),
   };
 }
 
 /** Which service must have handled each event type (by inbox), per producing schema. */
 const CONSUMERS: Record<string, Record<string, readonly string[]>> = {
   gateway: { OrderPlaced: ["inventory"] },
-  inventory: { ItemsReserved: ["payment", "gateway"], ItemsReservationFailed: ["gateway"], ItemsReleased: ["gateway"] },
-  payment: { PaymentAuthorized: ["restaurant", "gateway"], PaymentFailed: ["inventory", "gateway"], PaymentVoided: ["gateway"] },
+  inventory: {
+    ItemsReserved: ["payment", "gateway"],
+    ItemsReservationFailed: ["gateway"],
+    ItemsReleased: ["gateway"],
+  },
+  payment: {
+    PaymentAuthorized: ["restaurant", "gateway"],
+    PaymentFailed: ["inventory", "gateway"],
+    PaymentVoided: ["gateway"],
+  },
   restaurant: {
     RestaurantAccepted: ["gateway"],
     RestaurantRejected: ["inventory", "payment", "gateway"],
@@ -126,7 +151,8 @@ async function delivery(sql: Sql): Promise<InvariantResult> {
   let events = 0;
   const offenders: string[] = [];
   for (const [producer, types] of Object.entries(CONSUMERS)) {
-    const [u] = await sql`SELECT count(*)::int AS n, count(*)::int AS total FROM ${sql(producer)}.outbox WHERE published_at IS NULL`;
+    const [u] =
+      await sql`SELECT count(*)::int AS n, count(*)::int AS total FROM ${sql(producer)}.outbox WHERE published_at IS NULL`;
     unpublished += u?.n ?? 0;
     for (const [type, consumers] of Object.entries(types)) {
       for (const consumer of consumers) {
@@ -157,7 +183,9 @@ export async function auditInvariants(sql: Sql): Promise<InvariantResult[]> {
 }
 
 /** A cheap "is the system quiet?" probe: nothing unpublished, nothing open, nothing preparing. */
-export async function activity(sql: Sql): Promise<{ open: number; unpublished: number; preparing: number; fingerprint: string }> {
+export async function activity(
+  sql: Sql,
+): Promise<{ open: number; unpublished: number; preparing: number; fingerprint: string }> {
   const [r] = await sql`
     SELECT (SELECT count(*) FROM gateway.orders WHERE status NOT IN ('COMPLETED','CANCELED'))::int AS open,
            ((SELECT count(*) FROM gateway.outbox WHERE published_at IS NULL)

@@ -28,7 +28,8 @@ export async function waitForQuiet(
     }
     const idle = a.open === 0 && a.unpublished === 0 && a.preparing === 0;
     // Quiet = idle and unchanged for a moment (the last events may still be in flight to a consumer).
-    if (idle && clock.now() - stableSince >= 1000) return { quiet: true, waitedMs: clock.now() - start, last: a };
+    if (idle && clock.now() - stableSince >= 1000)
+      return { quiet: true, waitedMs: clock.now() - start, last: a };
     if (clock.now() - start >= timeoutMs) return { quiet: false, waitedMs: clock.now() - start, last: a };
     await clock.sleep(opts.intervalMs ?? 250);
   }

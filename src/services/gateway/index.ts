@@ -9,7 +9,7 @@
  * (`tracker.ts`), started beside this one; the HTTP code knows nothing of it.
  */
 import { TOPICS, topicName } from "../../contracts/topics.ts";
-import { SagaError, errorMessage, } from "../../errors.ts";
+import { SagaError, errorMessage } from "../../errors.ts";
 import { requireDatabase } from "../preflight.ts";
 import { type Role, type RoleContext, startRelay } from "../runtime.ts";
 import { createGatewayHandler } from "./http.ts";

@@ -32,7 +32,9 @@ async function track(event: AnyEnvelope, ctx: HandlerContext): Promise<void> {
   if (!order) {
     // Every order's row is committed before its OrderPlaced exists, so this is an event from
     // elsewhere (another database, a reset stack): explain it in the DLQ rather than guess.
-    throw new SagaError("NOT_FOUND", `${event.type} for unknown order ${event.orderId}`, { retryable: false });
+    throw new SagaError("NOT_FOUND", `${event.type} for unknown order ${event.orderId}`, {
+      retryable: false,
+    });
   }
   await applyTransition(tx, event.orderId, nextStatus(order.status as OrderStatus, event));
 }

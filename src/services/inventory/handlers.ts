@@ -33,7 +33,11 @@ async function reserve(event: Envelope<"OrderPlaced">, ctx: HandlerContext): Pro
   const check = checkReservation(items, snapshot);
   if (!check.ok && check.reason === "unknown_sku") {
     await q.insertReservation(tx, event.orderId, p.restaurantId, "FAILED", check.reason, []);
-    ctx.emit("ItemsReservationFailed", { restaurantId: p.restaurantId, reason: "unknown_sku", skus: [...check.skus] });
+    ctx.emit("ItemsReservationFailed", {
+      restaurantId: p.restaurantId,
+      reason: "unknown_sku",
+      skus: [...check.skus],
+    });
     return;
   }
   // Write the reservation before taking stock: stock rows are what concurrent orders contend
@@ -57,8 +61,15 @@ async function reserve(event: Envelope<"OrderPlaced">, ctx: HandlerContext): Pro
   // All or nothing: give back what was taken (the row locks are still ours) and record the failure.
   await Promise.all(items.filter((_, i) => taken[i]).map((item) => q.returnStock(tx, p.restaurantId, item)));
   await q.failReservation(tx, event.orderId, "out_of_stock");
-  const skus = new Set([...items.filter((_, i) => !taken[i]).map((i) => i.sku), ...(check.ok ? [] : check.skus)]);
-  ctx.emit("ItemsReservationFailed", { restaurantId: p.restaurantId, reason: "out_of_stock", skus: [...skus].sort() });
+  const skus = new Set([
+    ...items.filter((_, i) => !taken[i]).map((i) => i.sku),
+    ...(check.ok ? [] : check.skus),
+  ]);
+  ctx.emit("ItemsReservationFailed", {
+    restaurantId: p.restaurantId,
+    reason: "out_of_stock",
+    skus: [...skus].sort(),
+  });
 }
 
 /** Returns a reservation's items to stock once; a second release changes nothing. */

@@ -11,10 +11,16 @@ export async function findReservation(
 ): Promise<{ status: ReservationStatus; restaurantId: string } | undefined> {
   const [row] = await tx`
     SELECT status, restaurant_id FROM inventory.reservations WHERE order_id = ${orderId} FOR UPDATE`;
-  return row ? { status: row.status as ReservationStatus, restaurantId: row.restaurant_id as string } : undefined;
+  return row
+    ? { status: row.status as ReservationStatus, restaurantId: row.restaurant_id as string }
+    : undefined;
 }
 
-export async function stockLines(tx: TxSql, restaurantId: string, skus: readonly string[]): Promise<StockLine[]> {
+export async function stockLines(
+  tx: TxSql,
+  restaurantId: string,
+  skus: readonly string[],
+): Promise<StockLine[]> {
   const rows = await tx`
     SELECT sku, available FROM inventory.stock
     WHERE restaurant_id = ${restaurantId} AND sku = ANY(${tx.array([...skus])}::text[])`;
@@ -61,7 +67,8 @@ export async function insertReservation(
 }
 
 export async function reservedItems(tx: TxSql, orderId: string): Promise<Item[]> {
-  const rows = await tx`SELECT sku, quantity FROM inventory.reserved_items WHERE order_id = ${orderId} ORDER BY sku`;
+  const rows =
+    await tx`SELECT sku, quantity FROM inventory.reserved_items WHERE order_id = ${orderId} ORDER BY sku`;
   return rows.map((r) => ({ sku: r.sku as string, quantity: Number(r.quantity) }));
 }
 

@@ -24,11 +24,16 @@ export function createPaymentHandlers(deps: PaymentDeps): Dispatcher {
     .on("RestaurantRejected", (event, ctx) => voidPayment(event, ctx));
 }
 
-async function authorize(event: Envelope<"ItemsReserved">, ctx: HandlerContext, deps: PaymentDeps): Promise<void> {
+async function authorize(
+  event: Envelope<"ItemsReserved">,
+  ctx: HandlerContext,
+  deps: PaymentDeps,
+): Promise<void> {
   const { tx } = ctx;
   const p = event.payload;
   // At most one payment per order: a row (any status) means this order was decided already.
-  const [existing] = await tx`SELECT status FROM payment.payments WHERE order_id = ${event.orderId} FOR UPDATE`;
+  const [existing] =
+    await tx`SELECT status FROM payment.payments WHERE order_id = ${event.orderId} FOR UPDATE`;
   if (existing) return;
   const method = await deps.methods.get(tx, p.pmId);
   if (deps.latencyMs > 0) await deps.clock.sleep(deps.latencyMs);

@@ -19,11 +19,18 @@ export function createRestaurantHandlers(deps: RestaurantDeps): Dispatcher {
   return new Dispatcher().on("PaymentAuthorized", (event, ctx) => decide(event, ctx, deps));
 }
 
-async function decide(event: Envelope<"PaymentAuthorized">, ctx: HandlerContext, deps: RestaurantDeps): Promise<void> {
+async function decide(
+  event: Envelope<"PaymentAuthorized">,
+  ctx: HandlerContext,
+  deps: RestaurantDeps,
+): Promise<void> {
   const { tx } = ctx;
   const p = event.payload;
   // Unlocked reads first, pipelined; the restaurant row lock (contended) comes last.
-  const [ticketed, prep] = await Promise.all([q.hasTicket(tx, event.orderId), q.prepTimes(tx, p.restaurantId)]);
+  const [ticketed, prep] = await Promise.all([
+    q.hasTicket(tx, event.orderId),
+    q.prepTimes(tx, p.restaurantId),
+  ]);
   if (ticketed) return;
   const kitchen = await q.lockKitchen(tx, p.restaurantId);
   if (!kitchen) {

@@ -16,7 +16,8 @@ export async function lockKitchen(tx: TxSql, restaurantId: string): Promise<Kitc
 }
 
 export async function prepTimes(tx: TxSql, restaurantId: string): Promise<Map<string, number>> {
-  const rows = await tx`SELECT sku, prep_minutes FROM restaurant.menu_items WHERE restaurant_id = ${restaurantId}`;
+  const rows =
+    await tx`SELECT sku, prep_minutes FROM restaurant.menu_items WHERE restaurant_id = ${restaurantId}`;
   return new Map(rows.map((r) => [r.sku as string, Number(r.prep_minutes)]));
 }
 

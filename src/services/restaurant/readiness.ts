@@ -71,7 +71,8 @@ export class ReadinessScheduler {
     const pending = await q.preparingTickets(this.opts.sql);
     for (const t of pending) this.queue.schedule(t.orderId, t.readyAt.getTime());
     this.queue.start();
-    if (pending.length > 0) this.opts.log.info("rebuilt readiness queue from Postgres", { tickets: pending.length });
+    if (pending.length > 0)
+      this.opts.log.info("rebuilt readiness queue from Postgres", { tickets: pending.length });
     return pending.length;
   }
 
