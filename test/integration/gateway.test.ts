@@ -14,19 +14,9 @@ import {
   createTestStack,
   readTopic,
 } from "../support/stack.ts";
+import { seedExampleBody } from "../support/fixtures.ts";
 
-const EXAMPLE = {
-  customer_id: "cust-123",
-  restaurant_id: "resto-3",
-  items: {
-    BURGER_CLASSIC: { sku: "BURGER_CLASSIC", quantity: 2 },
-    FRIES_REGULAR: { sku: "FRIES_REGULAR", quantity: 1 },
-  },
-  pm_id: "pm-111",
-  amount_cents: 2500,
-  currency: "USD",
-  delivery_address: "Main St 1",
-};
+const EXAMPLE = seedExampleBody();
 
 interface Running {
   readonly rc: TestRoleContext;

@@ -5,22 +5,10 @@ import {
   canonicalOrderRequest,
   parseOrderRequest,
 } from "../../src/domain/order-request.ts";
+import { seedExampleBody } from "../support/fixtures.ts";
 
 /** The README's example order. */
-function example(): Record<string, unknown> {
-  return {
-    customer_id: "cust-123",
-    restaurant_id: "resto-3",
-    items: {
-      BURGER_CLASSIC: { sku: "BURGER_CLASSIC", quantity: 2 },
-      FRIES_REGULAR: { sku: "FRIES_REGULAR", quantity: 1 },
-    },
-    pm_id: "pm-111",
-    amount_cents: 2500,
-    currency: "USD",
-    delivery_address: "Main St 1",
-  };
-}
+const example = seedExampleBody;
 
 function issuesOf(result: OrderRequestResult): Record<string, string> {
   if (result.ok) throw new Error("expected the request to be refused");
