@@ -57,7 +57,14 @@ for (const batchSize of BATCHES) {
   const times: number[] = [];
   for (let run = 0; run < RUNS; run++) {
     await fill(ROWS);
-    const relay = new OutboxRelay({ sql, producer, schema: "gateway", batchSize, pollIntervalMs: 1000, log: createLogger("warn") });
+    const relay = new OutboxRelay({
+      sql,
+      producer,
+      schema: "gateway",
+      batchSize,
+      pollIntervalMs: 1000,
+      log: createLogger("warn"),
+    });
     const started = performance.now();
     await relay.start();
     for (;;) {
@@ -73,8 +80,44 @@ for (const batchSize of BATCHES) {
   process.stderr.write(`batch ${batchSize}: runs ${times.map((t) => t.toFixed(0)).join(", ")} ms\n`);
 }
 
+/**
+ * Wake-up latency: an idle relay whose poll is 10 s, one row committed at a time; the time from
+ * COMMIT returning to the relay having published and marked it can only be NOTIFY's doing.
+ */
+async function wakeLatencies(samples: number): Promise<number[]> {
+  const relay = new OutboxRelay({
+    sql,
+    producer,
+    schema: "gateway",
+    batchSize: 200,
+    pollIntervalMs: 10_000,
+    log: createLogger("warn"),
+  });
+  await relay.start();
+  const out: number[] = [];
+  for (let i = 0; i < samples; i++) {
+    const before = relay.stats().published;
+    await fill(1);
+    const committed = performance.now();
+    while (relay.stats().published === before) await Bun.sleep(1);
+    out.push(performance.now() - committed);
+    await Bun.sleep(50); // idle again before the next sample
+  }
+  await relay.stop();
+  return out.sort((a, b) => a - b);
+}
+
+const WAKE_SAMPLES = 30;
+const wake = await wakeLatencies(WAKE_SAMPLES);
+const pct = (p: number) => wake[Math.min(wake.length - 1, Math.floor(p * wake.length))]!.toFixed(1);
+
 await producer.disconnect();
 await stack.cleanup();
 console.log(`relay throughput, median of ${RUNS} runs (${new Date().toISOString().slice(0, 10)})\n`);
 console.log("| batch size | rows | median ms | rows/s |\n|---|---|---|---|");
 for (const r of rows) console.log(r);
+console.log(
+  `\nNOTIFY wake-up, commit → published and marked, ${WAKE_SAMPLES} single-row commits, poll 10 s\n`,
+);
+console.log("| p50 ms | p90 ms | max ms |\n|---|---|---|");
+console.log(`| ${pct(0.5)} | ${pct(0.9)} | ${wake.at(-1)!.toFixed(1)} |`);

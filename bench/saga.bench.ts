@@ -58,7 +58,9 @@ async function startProcesses(config: Config): Promise<Topology> {
     }),
   );
   const base = `http://127.0.0.1:${port}`;
-  await waitFor(async () => (await fetch(`${base}/health`).catch(() => undefined))?.ok === true, { timeoutMs: 30_000 });
+  await waitFor(async () => (await fetch(`${base}/health`).catch(() => undefined))?.ok === true, {
+    timeoutMs: 30_000,
+  });
   await Bun.sleep(3000); // let every consumer group settle before timing
   return {
     base,
@@ -74,7 +76,11 @@ async function startTopology(config: Config): Promise<Topology> {
   if (TOPOLOGY === "processes") return startProcesses(config);
   const running = await startRoles(config, ROLE_NAMES, { log: createLogger("error", "bench"), port: 0 });
   // In-process, the roles share this process with the load itself: its peak RSS bounds theirs.
-  return { base: `http://127.0.0.1:${running.httpPort}`, peakRss: () => peakRssMiB(process.pid), stop: () => running.stop() };
+  return {
+    base: `http://127.0.0.1:${running.httpPort}`,
+    peakRss: () => peakRssMiB(process.pid),
+    stop: () => running.stop(),
+  };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -116,7 +122,8 @@ async function runOnce(bodies: OrderBody[]): Promise<RunResult> {
     }),
   );
   for (;;) {
-    const [r] = await sql`SELECT count(*)::int AS open FROM gateway.orders WHERE status NOT IN ('COMPLETED','CANCELED')`;
+    const [r] =
+      await sql`SELECT count(*)::int AS open FROM gateway.orders WHERE status NOT IN ('COMPLETED','CANCELED')`;
     if ((r?.open ?? 1) === 0) break;
     await Bun.sleep(20);
   }
@@ -146,7 +153,9 @@ for (const [name, bodies] of Object.entries(WORKLOADS)) {
   const results: RunResult[] = [];
   for (let i = 0; i < RUNS; i++) {
     const r = await runOnce(bodies);
-    process.stderr.write(`${name} run ${i + 1}: ${r.perSecond.toFixed(0)} orders/s, decide p50 ${r.decideP50.toFixed(0)} ms\n`);
+    process.stderr.write(
+      `${name} run ${i + 1}: ${r.perSecond.toFixed(0)} orders/s, decide p50 ${r.decideP50.toFixed(0)} ms\n`,
+    );
     results.push(r);
   }
   const m = (k: keyof RunResult) => median(results.map((r) => r[k])).toFixed(0);
@@ -154,7 +163,9 @@ for (const [name, bodies] of Object.entries(WORKLOADS)) {
     `| ${name} | ${m("perSecond")} | ${m("decideP50")} | ${m("decideP99")} | ${m("completeP50")} | ${m("completeP99")} | ${m("peakRssMiB")} |`,
   );
 }
-console.log(`saga end to end (${TOPOLOGY}), ${ORDERS} orders, ${CONCURRENCY} in flight, median of ${RUNS} runs (${new Date().toISOString().slice(0, 10)})\n`);
+console.log(
+  `saga end to end (${TOPOLOGY}), ${ORDERS} orders, ${CONCURRENCY} in flight, median of ${RUNS} runs (${new Date().toISOString().slice(0, 10)})\n`,
+);
 console.log(
   "| workload | orders/s | decide p50 ms | decide p99 ms | complete p50 ms | complete p99 ms | peak RSS MiB |\n|---|---|---|---|---|---|---|",
 );
