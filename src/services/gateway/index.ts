@@ -10,7 +10,6 @@
  */
 import { TOPICS, topicName } from "../../contracts/topics.ts";
 import { SagaError, errorMessage } from "../../errors.ts";
-import { requireDatabase } from "../preflight.ts";
 import { type Role, type RoleContext, startRelay } from "../runtime.ts";
 import { createGatewayHandler } from "./http.ts";
 import { MAX_BODY_BYTES } from "./http-io.ts";
@@ -54,8 +53,6 @@ async function stopAll(ctx: RoleContext, parts: readonly Part[]): Promise<void> 
 }
 
 export async function startGateway(ctx: RoleContext, opts: GatewayOptions = {}): Promise<RunningGateway> {
-  // startGateway may be used without startRoles (tests): refuse an unmigrated database in one line.
-  await requireDatabase(ctx.sql, ctx.config);
   const parts: Part[] = [];
   try {
     const relay = await startRelay(ctx, "gateway");
